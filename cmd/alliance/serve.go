@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"alliance"
+	"alliance/internal/app"
+	"alliance/internal/jobs"
+	"alliance/internal/metrics"
+	"alliance/internal/web"
+)
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--db DB]")
+	var d dbFlags
+	d.register(fs, e)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo := fs.Bool("demo", false, "seed the demo alliance into an empty database and waive the second factor (synthetic data only)")
+	secure := fs.Bool("secure-cookies", false, "always mark cookies Secure (set this when TLS ends at a proxy that does not send X-Forwarded-Proto)")
+	trustProxy := fs.Bool("trust-proxy", false, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto")
+	debug := fs.Bool("debug", false, "log every request")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := newLogger(e.stderr, level)
+	o, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	if o.created {
+		log.Info("created key file; back it up apart from the database", "path", o.keyPath)
+	}
+	cfg := app.DefaultConfig()
+	cfg.Demo = *demo
+	svc := newService(o, cfg, log)
+	if *demo {
+		if err := seedDemo(ctx, e, svc); err != nil {
+			return err
+		}
+	}
+	reg := metrics.New()
+	registerPoolGauges(reg, o.store)
+	srv, err := web.New(svc, reg, log, web.Options{SecureCookies: *secure, TrustProxy: *trustProxy, Version: version})
+	if err != nil {
+		return err
+	}
+	bg, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
+	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
+	return listenAndServe(ctx, e, log, *addr, srv)
+}
+
+func seedDemo(ctx context.Context, e env, svc *app.Service) error {
+	accounts, err := svc.SeedDemo(ctx)
+	if alliance.ErrorCode(err) == alliance.CodeConflict {
+		fmt.Fprintln(e.stdout, "Demo data already present; the demo accounts below still work.")
+		accounts = svc.DemoAccounts()
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "DEMO MODE: synthetic data only; the second factor is not required.")
+	fmt.Fprintf(e.stdout, "Every demo account has the password: %s\n", app.DemoPassword)
+	for _, a := range accounts {
+		fmt.Fprintf(e.stdout, "  %-36s %-11s %s\n", a.Email, a.Role, a.Organisation)
+	}
+	return nil
+}
+
+func registerPoolGauges(reg *metrics.Registry, st alliance.Store) {
+	reg.Gauge("alliance_db_connections", "Database connections by state.", func() []metrics.Sample {
+		p := st.PoolStats()
+		return []metrics.Sample{
+			{Labels: `state="open"`, Value: float64(p.OpenConnections)},
+			{Labels: `state="in_use"`, Value: float64(p.InUse)},
+			{Labels: `state="idle"`, Value: float64(p.Idle)},
+		}
+	})
+	reg.Gauge("alliance_db_wait_count", "Connections waited for since start.", func() []metrics.Sample {
+		return []metrics.Sample{{Value: float64(st.PoolStats().WaitCount)}}
+	})
+	reg.Gauge("alliance_db_wait_seconds", "Time spent waiting for connections since start.", func() []metrics.Sample {
+		return []metrics.Sample{{Value: st.PoolStats().WaitDuration.Seconds()}}
+	})
+}
+
+// listenAndServe serves until ctx ends (SIGINT or SIGTERM), then lets requests in
+// flight finish for up to 15 seconds.
+func listenAndServe(ctx context.Context, e env, log *slog.Logger, addr string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return errUsage{fmt.Sprintf("--addr %s: %v", addr, err)}
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(e.stdout, "Alliance listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

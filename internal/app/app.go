@@ -1,0 +1,144 @@
+// Package app holds the services of Alliance: the use cases that the web pages, the
+// JSON API and the command line share. Every service method asks the policy
+// (alliance.Authorize) before it acts and writes the audit log in the same
+// transaction as the change it records.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"alliance"
+	"alliance/internal/credential"
+)
+
+// Config holds the deployment's security settings.
+type Config struct {
+	IdleTimeout      time.Duration // a session unused this long ends
+	AbsoluteTimeout  time.Duration // a session ends this long after login, used or not
+	MaxFailedLogins  int           // wrong passwords in a row before a temporary lockout
+	LockoutDuration  time.Duration
+	LoginsPerMinute  int           // per client address
+	TokenLifetime    time.Duration // default lifetime of API tokens
+	MaxTokenLifetime time.Duration
+	// Demo waives the second factor. Only `serve --demo` sets it, and every page
+	// says so in a banner.
+	Demo bool
+}
+
+// DefaultConfig returns the settings used unless the operator changes them.
+func DefaultConfig() Config {
+	return Config{
+		IdleTimeout:      30 * time.Minute,
+		AbsoluteTimeout:  12 * time.Hour,
+		MaxFailedLogins:  5,
+		LockoutDuration:  15 * time.Minute,
+		LoginsPerMinute:  20,
+		TokenLifetime:    90 * 24 * time.Hour,
+		MaxTokenLifetime: 365 * 24 * time.Hour,
+	}
+}
+
+// Service is the application: one value shared by every request.
+type Service struct {
+	store     alliance.Store
+	cfg       Config
+	log       *slog.Logger
+	now       func() time.Time
+	loginRate *credential.RateLimiter
+	// usedSteps remembers the last TOTP time step each user passed, so that a code
+	// seen over someone's shoulder cannot be used again. It lives in memory: a
+	// deployment with several servers behind a balancer should pin sessions to one.
+	usedSteps sync.Map // user ID → int64 step
+}
+
+// New returns a service over store.
+func New(store alliance.Store, cfg Config, log *slog.Logger) *Service {
+	return &Service{
+		store:     store,
+		cfg:       cfg,
+		log:       log,
+		now:       time.Now,
+		loginRate: credential.NewRateLimiter(cfg.LoginsPerMinute, time.Minute),
+	}
+}
+
+// Config returns the service's settings.
+func (s *Service) Config() Config { return s.cfg }
+
+// Store returns the underlying store, for health checks and metrics.
+func (s *Service) Store() alliance.Store { return s.store }
+
+// SetClock replaces the clock, for tests of timeouts and lockouts.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Caller is who is asking and from where: the signed-in actor (zero when
+// anonymous) and the client address recorded in the audit log.
+type Caller struct {
+	alliance.Actor
+	RemoteAddr string
+	SessionID  int64 // 0 for API tokens and the command line
+}
+
+// System is the caller used by the command line run by the operator on the server.
+func System() Caller { return Caller{RemoteAddr: "cli"} }
+
+// entry starts an audit entry for c.
+func (c Caller) entry(act alliance.Action, r alliance.Resource, out alliance.Outcome) *alliance.AuditEntry {
+	return &alliance.AuditEntry{
+		ActorUserID:  c.UserID,
+		ActorOrgID:   c.OrgID,
+		Action:       string(act),
+		ResourceType: r.Type,
+		ResourceID:   r.ID,
+		ResourceOrg:  r.OrgID,
+		RemoteAddr:   c.RemoteAddr,
+		Outcome:      out,
+	}
+}
+
+// authorize asks the policy; a refusal is written to the audit log and returned as
+// a forbidden or unauthorised error.
+func (s *Service) authorize(ctx context.Context, c Caller, act alliance.Action, r alliance.Resource) error {
+	if c.RemoteAddr == "cli" && c.UserID == 0 {
+		return nil // the operator at the server's console
+	}
+	d := alliance.Authorize(c.Actor, act, r)
+	if d.Allow {
+		return nil
+	}
+	e := c.entry(act, r, alliance.OutcomeDenied)
+	e.Detail = d.Reason
+	if err := s.store.Update(ctx, func(tx alliance.Tx) error { return tx.AppendAudit(ctx, e) }); err != nil {
+		s.log.ErrorContext(ctx, "audit denied access", "action", act, "err", err)
+	}
+	return d.Err()
+}
+
+// change authorises act, then runs fn and appends a success entry in one
+// transaction: the change and its audit entry commit together or not at all.
+func (s *Service) change(ctx context.Context, c Caller, act alliance.Action, r alliance.Resource, fn func(tx alliance.Tx, e *alliance.AuditEntry) error) error {
+	if err := s.authorize(ctx, c, act, r); err != nil {
+		return err
+	}
+	return s.commit(ctx, c, act, r, fn)
+}
+
+// commit runs fn and appends a success entry in one transaction, for callers that
+// have asked the policy already.
+func (s *Service) commit(ctx context.Context, c Caller, act alliance.Action, r alliance.Resource, fn func(tx alliance.Tx, e *alliance.AuditEntry) error) error {
+	return s.store.Update(ctx, func(tx alliance.Tx) error {
+		e := c.entry(act, r, alliance.OutcomeSuccess)
+		if err := fn(tx, e); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, e)
+	})
+}
+
+// read authorises act and records the read of personal data in the audit log.
+func (s *Service) read(ctx context.Context, c Caller, act alliance.Action, r alliance.Resource) error {
+	return s.change(ctx, c, act, r, func(alliance.Tx, *alliance.AuditEntry) error { return nil })
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"alliance"
+)
+
+// DemoCountry is the user-assigned ISO 3166-1 code of Vardenia, the fictional
+// country of the demo alliance.
+const DemoCountry = "XV"
+
+// DemoPassword is the password of every demo account. The demo database holds only
+// synthetic data; never use demo mode for real work.
+const DemoPassword = "demo-alliance-2026"
+
+// DemoAccount is a printed credential of the demo alliance.
+type DemoAccount struct {
+	Organisation string
+	Email        string
+	Role         alliance.Role
+}
+
+var demoOrgs = []struct {
+	name, domain string
+	typ          alliance.OrgType
+	langs        []string
+}{
+	{"Vardenia Labour Inspectorate", "inspectorate", alliance.OrgLabourInspectorate, []string{"en", "ru"}},
+	{"Safe Harbour Vardenia (NGO)", "safeharbour", alliance.OrgNGO, []string{"en", "fr", "ru"}},
+	{"Union of Farm and Food Workers", "union", alliance.OrgTradeUnion, []string{"en", "es"}},
+	{"Vardenia Police, Anti-Trafficking Unit", "police", alliance.OrgPolice, []string{"en", "de"}},
+	{"Northgate Shelter", "shelter", alliance.OrgShelter, []string{"en", "it"}},
+}
+
+var demoRoles = []alliance.Role{alliance.RoleAdmin, alliance.RoleCaseworker, alliance.RoleAnalyst, alliance.RoleViewer}
+
+// SeedDemo fills an empty database with the demo alliance: five organisations of a
+// fictional country, a user of each role in each, and a superadmin. It refuses a
+// database that already holds organisations, so real data is never mixed with demo
+// data.
+func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
+	orgs, err := s.store.Organisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(orgs) > 0 {
+		return nil, alliance.Errorf(alliance.CodeConflict, "the database already holds %d organisations; demo data is only added to an empty database (use a new --db)", len(orgs))
+	}
+	var accounts []DemoAccount
+	for i, d := range demoOrgs {
+		o := &alliance.Organisation{Name: d.name, Type: d.typ, Country: DemoCountry, Languages: d.langs}
+		if err := s.CreateOrganisation(ctx, System(), o); err != nil {
+			return nil, fmt.Errorf("demo organisation %s: %w", d.name, err)
+		}
+		roles := demoRoles
+		if i == 0 {
+			roles = append([]alliance.Role{alliance.RoleSuperadmin}, roles...)
+		}
+		for _, r := range roles {
+			email := fmt.Sprintf("%s@%s.example", r, d.domain)
+			n := NewUser{OrgID: o.ID, Email: email, Name: demoName(r, d.domain), Role: r, Password: DemoPassword}
+			if _, err := s.CreateUser(ctx, System(), n); err != nil {
+				return nil, fmt.Errorf("demo user %s: %w", email, err)
+			}
+			accounts = append(accounts, DemoAccount{Organisation: o.Name, Email: email, Role: r})
+		}
+	}
+	return accounts, nil
+}
+
+func demoName(r alliance.Role, domain string) string {
+	return fmt.Sprintf("Demo %s (%s)", r, domain)
+}
+
+// DemoAccounts lists the demo accounts that SeedDemo creates.
+func (s *Service) DemoAccounts() []DemoAccount {
+	var out []DemoAccount
+	for i, d := range demoOrgs {
+		roles := demoRoles
+		if i == 0 {
+			roles = append([]alliance.Role{alliance.RoleSuperadmin}, roles...)
+		}
+		for _, r := range roles {
+			out = append(out, DemoAccount{Organisation: d.name, Email: fmt.Sprintf("%s@%s.example", r, d.domain), Role: r})
+		}
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"alliance"
+	"alliance/internal/credential"
+)
+
+// Users lists the users of an organisation. Names and emails are personal data, so
+// the read is audited.
+func (s *Service) Users(ctx context.Context, c Caller, orgID int64) ([]alliance.User, error) {
+	if err := s.read(ctx, c, alliance.ActUserList, alliance.Resource{Type: "user", OrgID: orgID}); err != nil {
+		return nil, err
+	}
+	return s.store.Users(ctx, orgID)
+}
+
+// userFor loads a user for an action. A missing user is answered as another
+// organisation's would be (except to the operator), so that ids cannot be probed.
+func (s *Service) userFor(ctx context.Context, c Caller, act alliance.Action, id int64) (*alliance.User, error) {
+	u, err := s.store.User(ctx, id)
+	if alliance.IsNotFound(err) && c.UserID != 0 {
+		if err := s.authorize(ctx, c, act, alliance.Resource{Type: "user", ID: strconv.FormatInt(id, 10), OrgID: -1}); err != nil {
+			return nil, err
+		}
+	}
+	return u, err
+}
+
+// User returns one user; the read is audited.
+func (s *Service) User(ctx context.Context, c Caller, id int64) (*alliance.User, error) {
+	u, err := s.userFor(ctx, c, alliance.ActUserRead, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.read(ctx, c, alliance.ActUserRead, userResource(u)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// NewUser is what an administrator gives to create an account.
+type NewUser struct {
+	OrgID    int64
+	Email    string
+	Name     string
+	Role     alliance.Role
+	Language string
+	Password string
+}
+
+// CreateUser creates an account. Only a superadmin may create another superadmin.
+func (s *Service) CreateUser(ctx context.Context, c Caller, n NewUser) (*alliance.User, error) {
+	res := alliance.Resource{Type: "user", OrgID: n.OrgID}
+	if err := s.authorize(ctx, c, alliance.ActUserCreate, res); err != nil {
+		return nil, err
+	}
+	u := &alliance.User{OrgID: n.OrgID, Email: n.Email, Name: n.Name, Role: n.Role, Language: n.Language, CreatedAt: s.now()}
+	u.Normalise()
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if err := alliance.ValidatePassword(n.Password); err != nil {
+		return nil, err
+	}
+	if u.Role == alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may create a superadmin")
+	}
+	hash, err := credential.HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	err = s.commit(ctx, c, alliance.ActUserCreate, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if _, err := tx.Organisation(ctx, u.OrgID); err != nil {
+			return alliance.Invalid("organisation", "organisation %d does not exist", u.OrgID)
+		}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		e.ResourceID = strconv.FormatInt(u.ID, 10)
+		e.Detail = "role " + string(u.Role)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserChange is what an administrator may change about an account.
+type UserChange struct {
+	Name     string
+	Role     alliance.Role
+	Disabled bool
+}
+
+// UpdateUser changes a user's name, role or disabled state. Disabling ends the
+// user's sessions.
+func (s *Service) UpdateUser(ctx context.Context, c Caller, id int64, ch UserChange) (*alliance.User, error) {
+	u, err := s.userFor(ctx, c, alliance.ActUserUpdate, id)
+	if err != nil {
+		return nil, err
+	}
+	res := userResource(u)
+	if ch.Role == alliance.RoleSuperadmin && u.Role != alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may make a superadmin")
+	}
+	if u.Role == alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may change a superadmin")
+	}
+	err = s.change(ctx, c, alliance.ActUserUpdate, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		u.Name, u.Role = ch.Name, ch.Role
+		u.Normalise()
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		e.Detail = "role " + string(u.Role)
+		if err := s.setDisabled(ctx, tx, u, ch.Disabled); err != nil {
+			return err
+		}
+		return tx.UpdateUser(ctx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) setDisabled(ctx context.Context, tx alliance.Tx, u *alliance.User, disabled bool) error {
+	switch {
+	case disabled && u.DisabledAt == nil:
+		now := s.now()
+		u.DisabledAt = &now
+		_, err := tx.DeleteUserSessions(ctx, u.ID)
+		return err
+	case !disabled:
+		u.DisabledAt = nil
+	}
+	return nil
+}
+
+// SetPassword sets a new password for a user without the old one: the operator's
+// recovery path from the command line.
+func (s *Service) SetPassword(ctx context.Context, c Caller, id int64, password string) error {
+	if err := alliance.ValidatePassword(password); err != nil {
+		return err
+	}
+	u, err := s.store.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	hash, err := credential.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.change(ctx, c, alliance.ActUserUpdate, userResource(u), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		u.PasswordHash = hash
+		e.Detail = "password set"
+		return tx.UpdateUser(ctx, u)
+	})
+}
+
+// UserByEmail finds a user for the command line.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*alliance.User, error) {
+	u, err := s.store.UserByEmail(ctx, alliance.NormaliseEmail(email))
+	if alliance.IsNotFound(err) {
+		return nil, alliance.Invalid("email", "no user has the email %q", email)
+	}
+	return u, err
+}

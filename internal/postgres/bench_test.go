@@ -1,0 +1,17 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"alliance/internal/storetest"
+)
+
+// BenchmarkAuditedWrite: ALLIANCE_TEST_POSTGRES=... go test -run '^$' -bench AuditedWrite ./internal/postgres/
+func BenchmarkAuditedWrite(b *testing.B) {
+	s := openDSN(b, freshSchema(b))
+	if err := s.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	s.UseKeys(storetest.TestKeys())
+	storetest.BenchAuditedWrite(b, s)
+}

@@ -1,0 +1,115 @@
+package postgres
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"alliance"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Times are stored as timestamptz, which keeps microseconds; they are read back
+// in UTC.
+
+func utc(t time.Time) time.Time { return t.UTC() }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func ptrTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func timeOrZero(v sql.NullTime) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return v.Time.UTC()
+}
+
+func timePtr(v sql.NullTime) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := v.Time.UTC()
+	return &t
+}
+
+// stamp sets *t to now when it is zero and truncates it to what the store keeps.
+func stamp(t *time.Time) {
+	if t.IsZero() {
+		*t = time.Now()
+	}
+	*t = t.UTC().Truncate(time.Microsecond)
+}
+
+// nonNil stores a nil slice as an empty bytea rather than NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// constraintFields maps a constraint name to the error it means for the user.
+var constraintFields = map[string]*alliance.Error{
+	"organisations_name_unique": {Code: alliance.CodeConflict, Field: "name", Message: "an organisation with this name already exists"},
+	"users_email_unique":        {Code: alliance.CodeConflict, Field: "email", Message: "a user with this email already exists"},
+	"sessions_token_unique":     {Code: alliance.CodeConflict, Field: "token", Message: "a session with this token already exists"},
+	"api_tokens_hash_unique":    {Code: alliance.CodeConflict, Field: "token", Message: "an API token with this secret already exists"},
+	"recovery_codes_pkey":       {Code: alliance.CodeConflict, Field: "code", Message: "the recovery codes must differ from each other"},
+	"data_keys_one_active":      {Code: alliance.CodeConflict, Field: "key", Message: "another data key is already active"},
+	"users_org_fk":              {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"sessions_user_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"api_tokens_user_fk":        {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"recovery_codes_user_fk":    {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+}
+
+// translate turns a driver error into the alliance vocabulary.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return alliance.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	if e, ok := constraintFields[pgErr.ConstraintName]; ok {
+		return &alliance.Error{Code: e.Code, Field: e.Field, Message: e.Message, Err: err}
+	}
+	switch pgErr.Code {
+	case "23505": // unique_violation
+		return &alliance.Error{Code: alliance.CodeConflict, Message: "the record already exists", Err: err}
+	case "23503": // foreign_key_violation
+		return &alliance.Error{Code: alliance.CodeInvalid, Message: "refers to a record that does not exist", Err: err}
+	}
+	return err
+}
+
+// orNotFound returns err, or ErrNotFound when a statement that should have
+// changed a row changed none.
+func orNotFound(err error) error {
+	if err != nil {
+		return err
+	}
+	return alliance.ErrNotFound
+}
+
+// affected returns the number of rows a statement changed.
+func affected(res sql.Result) (int, error) {
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -1,0 +1,94 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"alliance"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+const orgColumns = `id, name, type, country, languages, created_at`
+
+// nameKey is the form of an organisation name that must be unique: names that
+// differ only in case or surrounding space are the same organisation. It is
+// computed here, not by the database, so that both stores agree on it.
+func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanOrg(r scanner) (*alliance.Organisation, error) {
+	var o alliance.Organisation
+	// A pgtype.Map is not safe for concurrent use; a fresh one is cheap.
+	langs := pgtype.NewMap().SQLScanner(&o.Languages)
+	if err := r.Scan(&o.ID, &o.Name, &o.Type, &o.Country, langs, &o.CreatedAt); err != nil {
+		return nil, err
+	}
+	if o.Languages == nil {
+		o.Languages = []string{}
+	}
+	o.CreatedAt = utc(o.CreatedAt)
+	return &o, nil
+}
+
+func languages(langs []string) []string {
+	if langs == nil {
+		return []string{}
+	}
+	return langs
+}
+
+// Organisation returns the organisation with the given id.
+func (r *reader) Organisation(ctx context.Context, id int64) (*alliance.Organisation, error) {
+	o, err := scanOrg(r.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("organisation %d: %w", id, translate(err))
+	}
+	return o, nil
+}
+
+// Organisations returns every organisation in the order they were created.
+func (r *reader) Organisations(ctx context.Context) ([]alliance.Organisation, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	defer rows.Close()
+	list := []alliance.Organisation{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list organisations: %w", err)
+		}
+		list = append(list, *o)
+	}
+	return list, rows.Err()
+}
+
+// CreateOrganisation stores o and sets its ID (and CreatedAt when zero).
+func (t *tx) CreateOrganisation(ctx context.Context, o *alliance.Organisation) error {
+	stamp(&o.CreatedAt)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO organisations (name, name_key, type, country, languages, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		o.Name, nameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.CreatedAt).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("create organisation: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateOrganisation writes the name, type, country and languages of o.
+func (t *tx) UpdateOrganisation(ctx context.Context, o *alliance.Organisation) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE organisations
+		SET name = $1, name_key = $2, type = $3, country = $4, languages = $5 WHERE id = $6`,
+		o.Name, nameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.ID)
+	if err != nil {
+		return fmt.Errorf("update organisation %d: %w", o.ID, translate(err))
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return fmt.Errorf("update organisation %d: %w", o.ID, orNotFound(err))
+	}
+	return nil
+}

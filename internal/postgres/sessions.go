@@ -1,0 +1,100 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"alliance"
+)
+
+const sessionColumns = `id, token_hash, user_id, second_factor, csrf_token, created_at, last_seen_at,
+	expires_at, remote_addr`
+
+func scanSession(r scanner) (*alliance.Session, error) {
+	var s alliance.Session
+	err := r.Scan(&s.ID, &s.TokenHash, &s.UserID, &s.SecondFactor, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt,
+		&s.ExpiresAt, &s.RemoteAddr)
+	if err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = utc(s.CreatedAt), utc(s.LastSeenAt), utc(s.ExpiresAt)
+	return &s, nil
+}
+
+// SessionByTokenHash returns the session whose token hashes to hash.
+func (r *reader) SessionByTokenHash(ctx context.Context, hash []byte) (*alliance.Session, error) {
+	s, err := scanSession(r.q.QueryRowContext(ctx,
+		`SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", translate(err))
+	}
+	return s, nil
+}
+
+// CreateSession stores s and sets its ID; CreatedAt defaults to now and
+// LastSeenAt to CreatedAt.
+func (t *tx) CreateSession(ctx context.Context, s *alliance.Session) error {
+	stamp(&s.CreatedAt)
+	if s.LastSeenAt.IsZero() {
+		s.LastSeenAt = s.CreatedAt
+	}
+	err := t.q.QueryRowContext(ctx, `INSERT INTO sessions (token_hash, user_id, second_factor, csrf_token,
+		created_at, last_seen_at, expires_at, remote_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		s.TokenHash, s.UserID, s.SecondFactor, s.CSRFToken, s.CreatedAt, s.LastSeenAt.UTC(),
+		s.ExpiresAt.UTC(), s.RemoteAddr).Scan(&s.ID)
+	if err != nil {
+		return fmt.Errorf("create session: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateSession writes the token hash, second factor, CSRF token, times and
+// address of s (a new token hash rotates the session after login).
+func (t *tx) UpdateSession(ctx context.Context, s *alliance.Session) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE sessions SET token_hash = $1, second_factor = $2, csrf_token = $3,
+		last_seen_at = $4, expires_at = $5, remote_addr = $6 WHERE id = $7`,
+		s.TokenHash, s.SecondFactor, s.CSRFToken, s.LastSeenAt.UTC(), s.ExpiresAt.UTC(), s.RemoteAddr, s.ID)
+	if err != nil {
+		return fmt.Errorf("update session %d: %w", s.ID, translate(err))
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return fmt.Errorf("update session %d: %w", s.ID, orNotFound(err))
+	}
+	return nil
+}
+
+// DeleteSession ends one session; it returns ErrNotFound when there is none.
+func (t *tx) DeleteSession(ctx context.Context, id int64) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete session %d: %w", id, err)
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return fmt.Errorf("delete session %d: %w", id, orNotFound(err))
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user and returns how many there were.
+func (t *tx) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return affected(res)
+}
+
+// DeleteExpiredSessions deletes the sessions past their absolute timeout at now,
+// and, when idle > 0, those not seen for idle.
+func (t *tx) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int, error) {
+	query, args := `DELETE FROM sessions WHERE expires_at <= $1`, []any{now.UTC()}
+	if idle > 0 {
+		query, args = query+` OR last_seen_at <= $2`, append(args, now.Add(-idle).UTC())
+	}
+	res, err := t.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return affected(res)
+}

@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"alliance"
+)
+
+const tokenColumns = `id, user_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at`
+
+func scanToken(r scanner) (*alliance.APIToken, error) {
+	var k alliance.APIToken
+	var revoked, used sql.NullTime
+	err := r.Scan(&k.ID, &k.UserID, &k.Name, &k.Prefix, &k.Hash, &k.CreatedAt, &k.ExpiresAt, &revoked, &used)
+	if err != nil {
+		return nil, err
+	}
+	k.CreatedAt, k.ExpiresAt = utc(k.CreatedAt), utc(k.ExpiresAt)
+	k.RevokedAt, k.LastUsedAt = timePtr(revoked), timePtr(used)
+	return &k, nil
+}
+
+// APITokenByHash returns the token whose secret hashes to hash.
+func (r *reader) APITokenByHash(ctx context.Context, hash []byte) (*alliance.APIToken, error) {
+	k, err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = $1`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("API token: %w", translate(err))
+	}
+	return k, nil
+}
+
+// APIToken returns the token with the given id.
+func (r *reader) APIToken(ctx context.Context, id int64) (*alliance.APIToken, error) {
+	k, err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("API token %d: %w", id, translate(err))
+	}
+	return k, nil
+}
+
+// APITokens lists the tokens of a user, revoked ones included, oldest first.
+func (r *reader) APITokens(ctx context.Context, userID int64) ([]alliance.APIToken, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list API tokens: %w", err)
+	}
+	defer rows.Close()
+	list := []alliance.APIToken{}
+	for rows.Next() {
+		k, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list API tokens: %w", err)
+		}
+		list = append(list, *k)
+	}
+	return list, rows.Err()
+}
+
+// CreateAPIToken stores k and sets its ID (and CreatedAt when zero).
+func (t *tx) CreateAPIToken(ctx context.Context, k *alliance.APIToken) error {
+	stamp(&k.CreatedAt)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, prefix, hash, created_at,
+		expires_at, revoked_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		k.UserID, k.Name, k.Prefix, k.Hash, k.CreatedAt, k.ExpiresAt.UTC(),
+		ptrTime(k.RevokedAt), ptrTime(k.LastUsedAt)).Scan(&k.ID)
+	if err != nil {
+		return fmt.Errorf("create API token: %w", translate(err))
+	}
+	return nil
+}
+
+// RevokeAPIToken marks a token revoked at now; a token already revoked keeps
+// its first revocation time.
+func (t *tx) RevokeAPIToken(ctx context.Context, id int64, now time.Time) error {
+	return t.setTokenTime(ctx, "revoke", `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`, id, now)
+}
+
+// TouchAPIToken records that a token was used at now.
+func (t *tx) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
+	return t.setTokenTime(ctx, "touch", `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, id, now)
+}
+
+func (t *tx) setTokenTime(ctx context.Context, verb, query string, id int64, now time.Time) error {
+	res, err := t.q.ExecContext(ctx, query, now.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("%s API token %d: %w", verb, id, err)
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return fmt.Errorf("%s API token %d: %w", verb, id, orNotFound(err))
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"alliance"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Times are stored as INTEGER unix microseconds, UTC: the audit chain hashes
+// UnixMicro, so a round trip must be exact.
+
+func micro(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicro(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullMicro stores the zero time as NULL.
+func nullMicro(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func ptrMicro(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func timeOrZero(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicro(v.Int64)
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicro(v.Int64)
+	return &t
+}
+
+// stamp sets *t to now when it is zero and truncates it to what the store keeps.
+func stamp(t *time.Time) {
+	if t.IsZero() {
+		*t = time.Now()
+	}
+	*t = t.UTC().Truncate(time.Microsecond)
+}
+
+// nonNil stores a nil slice as an empty blob rather than NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// uniqueFields maps the column SQLite names in a unique-constraint error to the
+// input field and the message shown to the user.
+var uniqueFields = map[string][2]string{
+	"organisations.name_key": {"name", "an organisation with this name already exists"},
+	"users.email_index":      {"email", "a user with this email already exists"},
+	"sessions.token_hash":    {"token", "a session with this token already exists"},
+	"api_tokens.hash":        {"token", "an API token with this secret already exists"},
+	"recovery_codes.user_id": {"code", "the recovery codes must differ from each other"},
+	"data_keys.active":       {"key", "another data key is already active"},
+}
+
+// translate turns a driver error into the alliance vocabulary. onRef, when not
+// nil, describes a broken foreign key: SQLite does not say which one failed, so
+// the caller, which knows what its statement refers to, supplies it.
+func translate(err error, onRef *alliance.Error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return alliance.ErrNotFound
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return conflict(err, se.Error())
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		if onRef == nil {
+			onRef = &alliance.Error{Message: "refers to a record that does not exist"}
+		}
+		return &alliance.Error{Code: alliance.CodeInvalid, Field: onRef.Field, Message: onRef.Message, Err: err}
+	}
+	return err
+}
+
+func conflict(err error, msg string) error {
+	for col, fm := range uniqueFields {
+		if strings.Contains(msg, "failed: "+col) {
+			return &alliance.Error{Code: alliance.CodeConflict, Field: fm[0], Message: fm[1], Err: err}
+		}
+	}
+	return &alliance.Error{Code: alliance.CodeConflict, Message: "the record already exists", Err: err}
+}
+
+// The foreign keys a statement can break.
+var (
+	refOrganisation = &alliance.Error{Field: "organisation", Message: "no such organisation"}
+	refUser         = &alliance.Error{Field: "user", Message: "no such user"}
+)
+
+// affected returns the number of rows a statement changed.
+func affected(res sql.Result) (int, error) {
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// orNotFound returns err, or ErrNotFound when a statement that should have
+// changed a row changed none.
+func orNotFound(err error) error {
+	if err != nil {
+		return err
+	}
+	return alliance.ErrNotFound
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"alliance"
+	"alliance/internal/app"
+)
+
+// who may do something, by role, for a resource of the actor's own organisation
+// and of another.
+type rule struct {
+	own, other map[alliance.Role]bool
+}
+
+var everyone = map[alliance.Role]bool{alliance.RoleSuperadmin: true, alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleAnalyst: true, alliance.RoleViewer: true}
+var admins = map[alliance.Role]bool{alliance.RoleSuperadmin: true, alliance.RoleAdmin: true}
+var superOnly = map[alliance.Role]bool{alliance.RoleSuperadmin: true}
+var nobody = map[alliance.Role]bool{}
+
+// expectations is the authorisation table: every route that needs a signed-in
+// user, with who may use it. TestRouteTableCovered fails when a route is missing.
+var expectations = map[string]rule{
+	"GET /{$}":                              {everyone, everyone},
+	"GET /account":                          {everyone, everyone},
+	"POST /account/password":                {everyone, everyone},
+	"POST /account/language":                {everyone, everyone},
+	"POST /account/logout-everywhere":       {everyone, everyone},
+	"POST /account/tokens":                  {everyone, everyone},
+	"POST /account/tokens/{id}/revoke":      {everyone, nobody},
+	"GET /organisations":                    {everyone, everyone},
+	"POST /organisations":                   {superOnly, superOnly},
+	"GET /organisations/{id}":               {everyone, superOnly},
+	"POST /organisations/{id}":              {admins, superOnly},
+	"POST /organisations/{id}/users":        {admins, superOnly},
+	"GET /users/{id}":                       {everyone, superOnly},
+	"POST /users/{id}":                      {admins, superOnly},
+	"POST /users/{id}/reset-2fa":            {admins, superOnly},
+	"GET /audit":                            {admins, admins},
+	"GET /api/v1/me":                        {everyone, everyone},
+	"GET /api/v1/organisations":             {everyone, everyone},
+	"POST /api/v1/organisations":            {superOnly, superOnly},
+	"GET /api/v1/organisations/{id}":        {everyone, superOnly},
+	"PUT /api/v1/organisations/{id}":        {admins, superOnly},
+	"GET /api/v1/organisations/{id}/users":  {everyone, superOnly},
+	"POST /api/v1/organisations/{id}/users": {admins, superOnly},
+	"GET /api/v1/users/{id}":                {everyone, superOnly},
+	"PATCH /api/v1/users/{id}":              {admins, superOnly},
+	"POST /api/v1/users/{id}/reset-2fa":     {admins, superOnly},
+	"GET /api/v1/tokens":                    {everyone, everyone},
+	"POST /api/v1/tokens":                   {everyone, everyone},
+	"DELETE /api/v1/tokens/{id}":            {everyone, nobody},
+	"GET /api/v1/audit":                     {admins, admins},
+}
+
+var actorRoles = []alliance.Role{alliance.RoleSuperadmin, alliance.RoleAdmin, alliance.RoleCaseworker, alliance.RoleAnalyst, alliance.RoleViewer}
+
+func TestRouteTableCovered(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	seen := map[string]bool{}
+	for _, rt := range e.srv.routes {
+		key := rt.method + " " + rt.pattern
+		seen[key] = true
+		_, listed := expectations[key]
+		if rt.access == signedIn && !listed {
+			t.Errorf("route %s needs a signed-in user but is not in the authorisation table", key)
+		}
+		if rt.access != signedIn && listed {
+			t.Errorf("route %s is in the authorisation table but its access is %d", key, rt.access)
+		}
+	}
+	for key := range expectations {
+		if !seen[key] {
+			t.Errorf("authorisation table lists %s, which is not a route", key)
+		}
+	}
+}
+
+// TestAuthorisation walks every signed-in route × role × own/other organisation
+// through the whole handler stack and checks the answer against the table.
+func TestAuthorisation(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	for _, rt := range e.srv.routes {
+		if rt.access != signedIn {
+			continue
+		}
+		key := rt.method + " " + rt.pattern
+		want := expectations[key]
+		for _, role := range actorRoles {
+			for _, other := range []bool{false, true} {
+				allowed := want.own[role]
+				if other {
+					allowed = want.other[role]
+				}
+				name := fmt.Sprintf("%s/%s/other=%v", key, role, other)
+				t.Run(name, func(t *testing.T) {
+					status := e.exercise(t, rt, string(role)+"@0", other)
+					okStatus := status == 200 || status == 201 || status == 204 || status == 303
+					if allowed && !okStatus {
+						t.Errorf("status %d, want success (200, 201, 204 or 303)", status)
+					}
+					if !allowed && status != 403 {
+						t.Errorf("status %d, want 403", status)
+					}
+				})
+			}
+		}
+	}
+}
+
+// exercise sends a valid request for route rt as actor, about a resource of the
+// actor's organisation (0) or the other one (1), and returns the status.
+func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int {
+	t.Helper()
+	s := e.session(actor)
+	org := 0
+	if other {
+		org = 1
+	}
+	path := e.fillPath(t, rt.pattern, actor, org)
+	uniq := strconv.FormatInt(time.Now().UnixNano(), 36)
+	if !isUnsafe(rt.method) {
+		return e.do(rt.method, path, s.cookie, "", "").Code
+	}
+	if rt.api {
+		body := apiBody(rt.method+" "+rt.pattern, uniq)
+		return e.do(rt.method, path, s.cookie, "application/json", body, "X-CSRF-Token", s.csrf).Code
+	}
+	w := e.form(path, s.cookie, s.csrf, formBody(rt.pattern, uniq))
+	if rt.pattern == "/account/logout-everywhere" {
+		delete(e.sessions, actor) // that request ended the session
+	}
+	return w.Code
+}
+
+func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string {
+	t.Helper()
+	id := ""
+	switch {
+	case strings.Contains(pattern, "/organisations/{id}"):
+		id = strconv.FormatInt(e.orgs[org].ID, 10)
+	case strings.Contains(pattern, "/users/{id}"):
+		id = strconv.FormatInt(e.users[fmt.Sprintf("target@%d", org)].ID, 10)
+	case strings.Contains(pattern, "/tokens/{id}"):
+		owner := e.users[actor]
+		if org == 1 {
+			owner = e.users["target@1"]
+		}
+		tok, err := e.svc.CreateAPIToken(context.Background(), app.System(), owner, "test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = strconv.FormatInt(tok.ID, 10)
+	}
+	return strings.Replace(strings.Replace(pattern, "{id}", id, 1), "{$}", "", 1)
+}
+
+func formBody(pattern, uniq string) url.Values {
+	switch pattern {
+	case "/account/password":
+		return url.Values{"current": {testPassword}, "next": {testPassword}, "confirm": {testPassword}}
+	case "/account/language":
+		return url.Values{"language": {"en"}}
+	case "/account/tokens":
+		return url.Values{"name": {"t" + uniq}, "days": {"30"}}
+	case "/organisations", "/organisations/{id}":
+		return url.Values{"name": {"Org " + uniq}, "type": {"ngo"}, "country": {"FR"}, "languages": {"fr, en"}}
+	case "/organisations/{id}/users":
+		return url.Values{"email": {"u" + uniq + "@example.org"}, "name": {"New"}, "role": {"viewer"}, "password": {testPassword}}
+	case "/users/{id}":
+		return url.Values{"name": {"target"}, "role": {"viewer"}}
+	}
+	return url.Values{}
+}
+
+func apiBody(route, uniq string) string {
+	switch route {
+	case "POST /api/v1/organisations", "PUT /api/v1/organisations/{id}":
+		return `{"name":"Org ` + uniq + `","type":"ngo","country":"FR","languages":["fr"]}`
+	case "POST /api/v1/organisations/{id}/users":
+		return `{"email":"a` + uniq + `@example.org","role":"viewer","password":"` + testPassword + `"}`
+	case "PATCH /api/v1/users/{id}":
+		return `{"name":"target"}`
+	case "POST /api/v1/tokens":
+		return `{"name":"t` + uniq + `","days":7}`
+	}
+	return ""
+}

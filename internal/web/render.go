@@ -1,0 +1,268 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"alliance"
+	"alliance/internal/i18n"
+)
+
+//go:embed templates/*.html templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// assets are the static files, served under content-hashed names
+// (style.3f2a9c1b.css) with a year-long cache lifetime.
+type assets struct {
+	byName   map[string]string // style.css → style.3f2a9c1b.css
+	byHashed map[string][]byte
+}
+
+func loadAssets() (*assets, error) {
+	a := &assets{byName: map[string]string{}, byHashed: map[string][]byte{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := path.Base(p)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		a.byName[name], a.byHashed[hashed] = hashed, b
+		return nil
+	})
+	return a, err
+}
+
+// url returns the content-hashed URL of a static file.
+func (a *assets) url(name string) string {
+	h, ok := a.byName[name]
+	if !ok {
+		panic("unknown static file " + name)
+	}
+	return "/static/" + h
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	b, ok := s.assets.byHashed[r.PathValue("file")]
+	if !ok {
+		return alliance.ErrNotFound
+	}
+	w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(r.PathValue("file"))))
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err := w.Write(b)
+	return err
+}
+
+// pages are the parsed templates: each page is the layout plus its own file.
+type pages struct{ byName map[string]*template.Template }
+
+func parsePages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"list":  func(s []string) string { return strings.Join(s, ", ") },
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		name := path.Base(f)
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		p.byName[strings.TrimSuffix(name, ".html")] = t
+	}
+	return p, nil
+}
+
+// Base is what every page shows: the layout's navigation, the user, the
+// organisation, the language and the demo banner.
+type Base struct {
+	Title     string
+	Lang      string
+	User      *alliance.User
+	Org       *alliance.Organisation
+	CSRF      string
+	Demo      bool
+	Flash     string
+	Error     string
+	ErrField  string
+	Nav       []NavItem
+	Languages []LangChoice
+	cat       *i18n.Catalog
+}
+
+// NavItem is a link of the main navigation.
+type NavItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// LangChoice is a language of the picker.
+type LangChoice struct {
+	Code, Name string
+	Selected   bool
+}
+
+// T translates key into the page's language.
+func (b *Base) T(key string, args ...any) string { return b.cat.T(b.Lang, key, args...) }
+
+// Page is implemented by every page struct through its embedded Base.
+type Page interface{ base() *Base }
+
+func (b *Base) base() *Base { return b }
+
+// newBase fills the common part of a page for the request.
+func (s *Server) newBase(r *http.Request, titleKey string) *Base {
+	st := stateOf(r)
+	b := &Base{Lang: st.lang, cat: s.cat, Demo: s.svc.Config().Demo}
+	b.Title = b.T(titleKey)
+	if st.auth != nil {
+		b.User = st.auth.User
+		if st.auth.Session != nil {
+			b.CSRF = st.auth.Session.CSRFToken
+		}
+		if o, err := s.svc.Store().Organisation(r.Context(), b.User.OrgID); err == nil {
+			b.Org = o
+		}
+		if st.route.access == signedIn || st.route.access == optional {
+			b.Nav = s.nav(b, r.URL.Path)
+		}
+	}
+	for _, l := range i18n.Languages {
+		b.Languages = append(b.Languages, LangChoice{Code: l, Name: i18n.Names[l], Selected: b.User != nil && b.User.Language == l})
+	}
+	if f := r.URL.Query().Get("flash"); f != "" && s.cat.Has("flash."+f) {
+		b.Flash = b.T("flash." + f)
+	}
+	return b
+}
+
+func (s *Server) nav(b *Base, current string) []NavItem {
+	items := []NavItem{{Href: "/", Label: b.T("nav.home")}}
+	if b.User.Role == alliance.RoleSuperadmin {
+		items = append(items, NavItem{Href: "/organisations", Label: b.T("nav.organisations")})
+	} else {
+		items = append(items, NavItem{Href: fmt.Sprintf("/organisations/%d", b.User.OrgID), Label: b.T("nav.organisation")})
+	}
+	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
+		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})
+	}
+	items = append(items, NavItem{Href: "/account", Label: b.T("nav.account")})
+	for i := range items {
+		items[i].Current = items[i].Href == current || (items[i].Href != "/" && strings.HasPrefix(current, items[i].Href+"/"))
+	}
+	return items
+}
+
+// render executes a page into a buffer and writes it only when it succeeded, so a
+// template error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) error {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// ErrorPage shows an error.
+type ErrorPage struct {
+	*Base
+	Status  int
+	Message string
+}
+
+// fail answers an error: JSON for the API, a redirect to sign-in for pages that
+// need a session, and the error page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	st := stateOf(r)
+	status := statusOf(err)
+	if st.route.api {
+		writeJSON(w, status, map[string]any{"error": map[string]string{"code": codeOf(err), "message": messageOf(err)}})
+		return
+	}
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		s.redirectToSignIn(w, r, err)
+		return
+	}
+	b := s.newBase(r, "error.title")
+	if rerr := s.render(w, status, "error", &ErrorPage{Base: b, Status: status, Message: s.errorText(b, err)}); rerr != nil {
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// errorText gives the message of err in the page's language when the catalogue
+// knows its status, else the service's own message.
+func (s *Server) errorText(b *Base, err error) string {
+	if status := statusOf(err); status == http.StatusNotFound || status >= 500 {
+		return b.T(fmt.Sprintf("error.%d", status))
+	}
+	return messageOf(err)
+}
+
+func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request, err error) {
+	st := stateOf(r)
+	if err == errSecondFactor && st.auth != nil {
+		if s.svc.NeedsEnrolment(st.auth.User) {
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+		} else {
+			http.Redirect(w, r, "/login/2fa?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		}
+		return
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		stateOf(r).route.api = true
+	}
+	return &alliance.Error{Code: alliance.CodeNotFound, Message: "no such page: " + r.URL.Path}
+}

@@ -1,0 +1,77 @@
+package web
+
+import "net/http"
+
+// access says who may reach a route.
+type access int
+
+const (
+	public   access = iota // anyone
+	optional               // anyone; a signed-in user is recognised (for the navigation)
+	pending                // a session that passed the password, maybe not yet the second factor
+	signedIn               // a session that passed every factor, or an API token
+)
+
+// handler serves one route; a returned error becomes the error page or the JSON
+// error shape, with the status of its code.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// route is one entry of the routing table.
+type route struct {
+	method  string
+	pattern string
+	access  access
+	api     bool // JSON in and out; authenticated by session (with CSRF header) or token
+	h       handler
+}
+
+// routeTable lists every route of the server. Tests walk it: every route is
+// covered by the authorisation table, and every API route by the OpenAPI document.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET", "/healthz", public, false, s.healthz},
+		{"GET", "/metrics", public, false, s.metricsPage},
+		{"GET", "/static/{file}", public, false, s.static},
+
+		{"GET", "/login", public, false, s.loginForm},
+		{"POST", "/login", public, false, s.login},
+		{"GET", "/login/2fa", pending, false, s.secondFactorForm},
+		{"POST", "/login/2fa", pending, false, s.secondFactor},
+		{"GET", "/account/2fa", pending, false, s.enrolForm},
+		{"POST", "/account/2fa", pending, false, s.enrol},
+		{"POST", "/logout", pending, false, s.logout},
+
+		{"GET", "/{$}", signedIn, false, s.home},
+		{"GET", "/account", signedIn, false, s.account},
+		{"POST", "/account/password", signedIn, false, s.changePassword},
+		{"POST", "/account/language", signedIn, false, s.setLanguage},
+		{"POST", "/account/logout-everywhere", signedIn, false, s.logoutEverywhere},
+		{"POST", "/account/tokens", signedIn, false, s.createToken},
+		{"POST", "/account/tokens/{id}/revoke", signedIn, false, s.revokeToken},
+		{"GET", "/organisations", signedIn, false, s.orgList},
+		{"POST", "/organisations", signedIn, false, s.orgCreate},
+		{"GET", "/organisations/{id}", signedIn, false, s.orgShow},
+		{"POST", "/organisations/{id}", signedIn, false, s.orgUpdate},
+		{"POST", "/organisations/{id}/users", signedIn, false, s.userCreate},
+		{"GET", "/users/{id}", signedIn, false, s.userShow},
+		{"POST", "/users/{id}", signedIn, false, s.userUpdate},
+		{"POST", "/users/{id}/reset-2fa", signedIn, false, s.userReset2FA},
+		{"GET", "/audit", signedIn, false, s.auditPage},
+
+		{"GET", "/api/v1/openapi.json", public, true, s.openAPI},
+		{"GET", "/api/v1/me", signedIn, true, s.apiMe},
+		{"GET", "/api/v1/organisations", signedIn, true, s.apiOrgList},
+		{"POST", "/api/v1/organisations", signedIn, true, s.apiOrgCreate},
+		{"GET", "/api/v1/organisations/{id}", signedIn, true, s.apiOrgShow},
+		{"PUT", "/api/v1/organisations/{id}", signedIn, true, s.apiOrgUpdate},
+		{"GET", "/api/v1/organisations/{id}/users", signedIn, true, s.apiUserList},
+		{"POST", "/api/v1/organisations/{id}/users", signedIn, true, s.apiUserCreate},
+		{"GET", "/api/v1/users/{id}", signedIn, true, s.apiUserShow},
+		{"PATCH", "/api/v1/users/{id}", signedIn, true, s.apiUserUpdate},
+		{"POST", "/api/v1/users/{id}/reset-2fa", signedIn, true, s.apiUserReset2FA},
+		{"GET", "/api/v1/tokens", signedIn, true, s.apiTokenList},
+		{"POST", "/api/v1/tokens", signedIn, true, s.apiTokenCreate},
+		{"DELETE", "/api/v1/tokens/{id}", signedIn, true, s.apiTokenRevoke},
+		{"GET", "/api/v1/audit", signedIn, true, s.apiAudit},
+	}
+}

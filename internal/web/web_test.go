@@ -1,0 +1,181 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"alliance"
+)
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+func TestSecurityHeaders(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	w := e.do("GET", "/login", "", "", "")
+	csp := w.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q", got)
+	}
+	if strings.Contains(w.Body.String(), "http://") || strings.Contains(w.Body.String(), "https://") {
+		t.Errorf("login page refers to another host:\n%s", w.Body.String())
+	}
+}
+
+// TestLoginFormFlow signs in through the HTML form with its CSRF cookie.
+func TestLoginFormFlow(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	get := e.do("GET", "/login", "", "", "")
+	m := csrfField.FindStringSubmatch(get.Body.String())
+	if m == nil {
+		t.Fatal("login form has no CSRF field")
+	}
+	var csrfCookie string
+	for _, c := range get.Result().Cookies() {
+		if c.Name == loginCSRF {
+			csrfCookie = c.Value
+		}
+	}
+	post := func(token, cookie, password string) (int, string) {
+		vals := url.Values{"csrf": {token}, "email": {"analyst0@example.org"}, "password": {password}, "next": {"/account"}}
+		w := e.do("POST", "/login", "", "application/x-www-form-urlencoded", vals.Encode(), "Cookie", loginCSRF+"="+cookie)
+		return w.Code, w.Header().Get("Location")
+	}
+	if code, _ := post("forged", csrfCookie, testPassword); code != 403 {
+		t.Errorf("forged CSRF token: status %d, want 403", code)
+	}
+	if code, _ := post(m[1], csrfCookie, "wrong password!"); code != 401 {
+		t.Errorf("wrong password: status %d, want 401", code)
+	}
+	code, loc := post(m[1], csrfCookie, testPassword)
+	if code != 303 || loc != "/account" {
+		t.Errorf("analyst sign-in: %d → %q, want 303 → /account (no second factor for analysts)", code, loc)
+	}
+}
+
+func TestSecondFactorRequired(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	l, err := e.svc.Login(context.Background(), "caseworker0@example.org", testPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := e.do("GET", "/account", l.Token, "", "")
+	if w.Code != 303 || w.Header().Get("Location") != "/account/2fa" {
+		t.Errorf("caseworker without second factor: %d → %q, want 303 → /account/2fa", w.Code, w.Header().Get("Location"))
+	}
+	if w := e.do("GET", "/api/v1/me", l.Token, "", ""); w.Code != 401 {
+		t.Errorf("API with pending session: %d, want 401", w.Code)
+	}
+	w = e.do("GET", "/account/2fa", l.Token, "", "")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `src="data:image/png;base64,`) {
+		t.Errorf("enrolment page: %d, want 200 with an inline QR code", w.Code)
+	}
+}
+
+func TestLockoutAndAudit(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if _, err := e.svc.Login(ctx, "viewer0@example.org", "not the password", "192.0.2.9"); alliance.ErrorCode(err) != alliance.CodeUnauthorised {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	if _, err := e.svc.Login(ctx, "viewer0@example.org", testPassword, "192.0.2.9"); alliance.ErrorCode(err) != alliance.CodeTooMany {
+		t.Fatalf("right password while locked: %v, want too many", err)
+	}
+	entries, err := e.store.AuditEntries(ctx, alliance.AuditFilter{ActorUserID: e.users["viewer@0"].ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures := 0
+	for _, en := range entries {
+		if en.Action == "login" && en.Outcome == alliance.OutcomeFailure && en.RemoteAddr == "192.0.2.9" {
+			failures++
+		}
+	}
+	if failures != 6 {
+		t.Errorf("audited %d failed logins, want 6 (5 wrong passwords and 1 while locked)", failures)
+	}
+	// the lockout ends
+	e.svc.SetClock(func() time.Time { return time.Now().Add(16 * time.Minute) })
+	if _, err := e.svc.Login(ctx, "viewer0@example.org", testPassword, "192.0.2.9"); err != nil {
+		t.Errorf("after the lockout: %v", err)
+	}
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	s := e.session("analyst@0")
+	if w := e.do("GET", "/account", s.cookie, "", ""); w.Code != 200 {
+		t.Fatalf("fresh session: %d", w.Code)
+	}
+	e.svc.SetClock(func() time.Time { return time.Now().Add(31 * time.Minute) })
+	if w := e.do("GET", "/account", s.cookie, "", ""); w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
+		t.Errorf("idle session: %d → %q, want redirect to /login", w.Code, w.Header().Get("Location"))
+	}
+}
+
+func TestLogoutEverywhere(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	a := e.session("analyst@0")
+	c2, _ := e.signIn("analyst@0")
+	if w := e.form("/account/logout-everywhere", a.cookie, a.csrf, nil); w.Code != 303 {
+		t.Fatalf("logout everywhere: %d", w.Code)
+	}
+	for _, c := range []string{a.cookie, c2} {
+		if w := e.do("GET", "/account", c, "", ""); w.Code != 303 {
+			t.Errorf("session after logout everywhere: %d, want redirect", w.Code)
+		}
+	}
+}
+
+func TestFormCSRF(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	s := e.session("admin@0")
+	vals := url.Values{"language": {"de"}}
+	if w := e.do("POST", "/account/language", s.cookie, "application/x-www-form-urlencoded", vals.Encode()); w.Code != 403 {
+		t.Errorf("form without CSRF token: %d, want 403", w.Code)
+	}
+	if w := e.form("/account/language", s.cookie, s.csrf, vals); w.Code != 303 {
+		t.Errorf("form with CSRF token: %d, want 303", w.Code)
+	}
+	w := e.do("GET", "/account", s.cookie, "", "")
+	if !strings.Contains(w.Body.String(), `lang="de"`) {
+		t.Error("after choosing German the page is not in German")
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	if w := e.do("GET", "/healthz", "", "", ""); w.Code != 200 || !strings.Contains(w.Body.String(), `"ok"`) {
+		t.Errorf("healthz: %d %s", w.Code, w.Body)
+	}
+	e.do("GET", "/login", "", "", "")
+	w := e.do("GET", "/metrics", "", "", "")
+	if !strings.Contains(w.Body.String(), `alliance_http_requests_total{route="/login",method="GET",status="200"} 1`) {
+		t.Errorf("metrics lack the /login request:\n%s", w.Body)
+	}
+	if strings.Contains(w.Body.String(), "example.org") {
+		t.Error("metrics contain personal data")
+	}
+}
+
+func TestStaticAssetsHashed(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	u := e.srv.assets.url("style.css")
+	w := e.do("GET", u, "", "", "")
+	if w.Code != 200 || !strings.Contains(w.Header().Get("Cache-Control"), "immutable") {
+		t.Errorf("GET %s: %d, cache %q", u, w.Code, w.Header().Get("Cache-Control"))
+	}
+	if w := e.do("GET", "/static/style.css", "", "", ""); w.Code != 404 {
+		t.Errorf("unhashed name: %d, want 404", w.Code)
+	}
+}

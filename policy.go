@@ -1,0 +1,110 @@
+package alliance
+
+import "fmt"
+
+// Actor is who asks: a signed-in user (through a session or an API token).
+type Actor struct {
+	UserID       int64
+	OrgID        int64
+	Role         Role
+	SecondFactor bool // the session passed TOTP, or the deployment waives it (demo)
+}
+
+// Authenticated reports whether a is a signed-in user.
+func (a Actor) Authenticated() bool { return a.UserID != 0 }
+
+// Action is what an actor wants to do to a resource.
+type Action string
+
+// The actions of the foundation. Later features add theirs here, so that the whole
+// policy can be read in one file.
+const (
+	ActOrgList      Action = "org.list"
+	ActOrgRead      Action = "org.read"
+	ActOrgCreate    Action = "org.create"
+	ActOrgUpdate    Action = "org.update"
+	ActUserList     Action = "user.list"
+	ActUserRead     Action = "user.read"
+	ActUserCreate   Action = "user.create"
+	ActUserUpdate   Action = "user.update"
+	ActUserReset2FA Action = "user.reset_2fa"
+	ActAuditRead    Action = "audit.read"
+	ActAccountRead  Action = "account.read"  // one's own account
+	ActAccountWrite Action = "account.write" // one's own password, language, sessions, tokens
+)
+
+// Resource is what an action is about. OrgID is the organisation that owns it; for
+// organisations themselves it is their own ID.
+type Resource struct {
+	Type  string
+	ID    string
+	OrgID int64
+	Owner int64 // the user a personal resource (account, token) belongs to
+}
+
+// Decision is the policy's answer, with a reason for the audit log and the user.
+type Decision struct {
+	Allow  bool
+	Reason string
+}
+
+func allow(reason string) Decision { return Decision{Allow: true, Reason: reason} }
+
+func deny(format string, args ...any) Decision {
+	return Decision{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Err returns nil for an allowing decision and a forbidden or unauthorised error
+// otherwise.
+func (d Decision) Err() error {
+	if d.Allow {
+		return nil
+	}
+	if d.Reason == reasonNotSignedIn {
+		return &Error{Code: CodeUnauthorised, Message: d.Reason}
+	}
+	return &Error{Code: CodeForbidden, Message: d.Reason}
+}
+
+const reasonNotSignedIn = "sign in first"
+
+// Authorize is the one place that decides who may do what. Every handler and service
+// asks it; nothing else grants access. An organisation never sees another
+// organisation's records: the only cross-organisation powers are the superadmin's,
+// which cover setting up organisations and their accounts, not their records.
+func Authorize(a Actor, act Action, r Resource) Decision {
+	if !a.Authenticated() {
+		return deny(reasonNotSignedIn)
+	}
+	if a.Role.ReadsPersonalData() && !a.SecondFactor {
+		return deny("complete the second factor first")
+	}
+	switch act {
+	case ActAccountRead, ActAccountWrite:
+		if r.Owner == a.UserID {
+			return allow("own account")
+		}
+		return deny("only the account's owner may do this")
+	}
+	if a.Role == RoleSuperadmin {
+		switch act {
+		case ActOrgList, ActOrgRead, ActOrgCreate, ActOrgUpdate, ActUserList, ActUserRead,
+			ActUserCreate, ActUserUpdate, ActUserReset2FA, ActAuditRead:
+			return allow("superadmin sets up organisations and accounts")
+		}
+		return deny("superadmin may not %s", act)
+	}
+	if r.OrgID != a.OrgID {
+		return deny("the %s belongs to another organisation", r.Type)
+	}
+	switch act {
+	case ActOrgList, ActOrgRead, ActUserList, ActUserRead:
+		return allow("member of the organisation")
+	case ActOrgUpdate, ActUserCreate, ActUserUpdate, ActUserReset2FA, ActAuditRead:
+		if a.Role == RoleAdmin {
+			return allow("administrator of the organisation")
+		}
+		return deny("only an administrator of the organisation may do this")
+	}
+	return deny("%s is not allowed for role %s", act, a.Role)
+}

@@ -1,0 +1,121 @@
+package alliance
+
+import (
+	"context"
+	"time"
+)
+
+// FieldCipher encrypts identity fields at rest and computes their blind index. The
+// stores call it at their boundary, so that every layer above sees plain values and
+// no layer below ever holds one. column names the field ("users.email") and is bound
+// into the ciphertext, so that a value cannot be moved to another column unnoticed.
+type FieldCipher interface {
+	Seal(column string, plaintext []byte) ([]byte, error)
+	Open(column string, ciphertext []byte) ([]byte, error)
+	// Index returns the keyed blind index of a normalised value, for exact look-up.
+	Index(column string, normalised string) []byte
+	// Current reports whether ciphertext is sealed under the active data key.
+	Current(ciphertext []byte) bool
+}
+
+// DataKey is a data-encryption key, stored wrapped (encrypted) under the master key
+// held in the key file.
+type DataKey struct {
+	ID        int64
+	Wrapped   []byte
+	Active    bool
+	CreatedAt time.Time
+}
+
+// Reader holds the queries that both a store and a transaction answer.
+type Reader interface {
+	Organisation(ctx context.Context, id int64) (*Organisation, error)
+	Organisations(ctx context.Context) ([]Organisation, error)
+
+	User(ctx context.Context, id int64) (*User, error)
+	// UserByEmail finds a user through the blind index of the normalised email.
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	// Users lists the users of one organisation, or of all when orgID is 0.
+	Users(ctx context.Context, orgID int64) ([]User, error)
+
+	SessionByTokenHash(ctx context.Context, hash []byte) (*Session, error)
+	APITokenByHash(ctx context.Context, hash []byte) (*APIToken, error)
+	APITokens(ctx context.Context, userID int64) ([]APIToken, error)
+	APIToken(ctx context.Context, id int64) (*APIToken, error)
+
+	// AuditEntries returns entries matching f, newest first.
+	AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+
+	DataKeys(ctx context.Context) ([]DataKey, error)
+}
+
+// Tx is a unit of work: everything done through it commits or nothing does.
+type Tx interface {
+	Reader
+
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	UpdateOrganisation(ctx context.Context, o *Organisation) error
+
+	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser writes every field of u, including lockout counters and TOTP state.
+	UpdateUser(ctx context.Context, u *User) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	UpdateSession(ctx context.Context, s *Session) error
+	DeleteSession(ctx context.Context, id int64) error
+	// DeleteUserSessions ends every session of a user ("log out everywhere").
+	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+	DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int, error)
+
+	// ReplaceRecoveryCodes discards a user's recovery codes and stores new hashes.
+	ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error
+	// UseRecoveryCode marks an unused code as used; it reports false when no unused
+	// code has that hash.
+	UseRecoveryCode(ctx context.Context, userID int64, hash []byte, now time.Time) (bool, error)
+	UnusedRecoveryCodes(ctx context.Context, userID int64) (int, error)
+
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	RevokeAPIToken(ctx context.Context, id int64, now time.Time) error
+	TouchAPIToken(ctx context.Context, id int64, now time.Time) error
+
+	// AppendAudit assigns e its sequence number, links it to the previous entry and
+	// stores it. Entries are never updated or deleted.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+
+	AddDataKey(ctx context.Context, k *DataKey) error
+	// ActivateDataKey makes k the key new values are sealed under.
+	ActivateDataKey(ctx context.Context, id int64) error
+}
+
+// Store is a database holding everything Alliance keeps. Two implementations exist,
+// internal/sqlite and internal/postgres, and internal/storetest holds both to the
+// same behaviour.
+type Store interface {
+	Reader
+	// Update runs fn in a transaction and commits when fn returns nil.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Migrate applies the embedded migrations not yet applied, each by name.
+	Migrate(ctx context.Context) error
+	// UseKeys installs the cipher for identity fields and the audit chainer. It must
+	// be called before any query that touches either.
+	UseKeys(c FieldCipher, a *AuditChainer)
+	// ScanAudit calls fn for every audit entry in sequence order.
+	ScanAudit(ctx context.Context, fn func(*AuditEntry) error) error
+	// Reencrypt re-seals up to limit identity values that are not under the active
+	// data key, and returns how many it re-sealed.
+	Reencrypt(ctx context.Context, limit int) (int, error)
+	// Backup writes a consistent copy of the database to path.
+	Backup(ctx context.Context, path string) error
+	Ping(ctx context.Context) error
+	PoolStats() PoolStats
+	Close() error
+}
+
+// PoolStats describes the database connection pools, for /metrics.
+type PoolStats struct {
+	OpenConnections int
+	InUse           int
+	Idle            int
+	WaitCount       int64
+	WaitDuration    time.Duration
+}
