@@ -288,3 +288,17 @@ func TestServeDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseFilePrivate(t *testing.T) {
+	c := newCLI(t)
+	c.must("", "migrate")
+	for _, name := range []string{"a.db", "a.db.key"} {
+		fi, err := os.Stat(filepath.Join(c.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v; want no access for group and others", name, perm)
+		}
+	}
+}

@@ -57,16 +57,17 @@ func parseDB(s string) (target, error) {
 		}
 		return target{postgresDSN: s}, nil
 	}
-	return target{}, errUsage{fmt.Sprintf("--db %q: use sqlite:PATH (e.g. sqlite:alliance.db) or a postgres:// URL", redact(s))}
+	return target{}, errUsage{fmt.Sprintf("--db: unknown kind of database %q; use sqlite:PATH (e.g. sqlite:alliance.db) or a postgres:// URL", scheme(s))}
 }
 
-// redact hides a password in a database URL.
-func redact(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
-		}
+// scheme returns what precedes the first colon of a --db value: enough to say
+// what was not understood without repeating a password that may follow.
+func scheme(s string) string {
+	if i := strings.IndexAny(s, ":@/"); i >= 0 {
+		return s[:i]
+	}
+	if len(s) > 20 {
+		return s[:20] + "…"
 	}
 	return s
 }

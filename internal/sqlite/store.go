@@ -49,6 +49,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
 		return nil, alliance.Invalid("path", "the directory %s does not exist; create it, or give another path for the database file", filepath.Dir(abs))
 	}
+	if err := createPrivate(abs); err != nil {
+		return nil, err
+	}
 	writer, err := openPool(ctx, fileURI(abs, pragmas+"&_txlock=immediate"), 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite database %s: %w", abs, err)
@@ -60,6 +63,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	k := &keyring{}
 	return &Store{reader: reader{q: readDB, keys: k}, writer: writer, readDB: readDB, keys: k}, nil
+}
+
+// createPrivate creates a new database file readable by its owner only; SQLite
+// gives its -wal and -shm files the same permissions.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // fileURI returns a "file:" URI for path, so that SQLite's own parameters (mode)

@@ -36,9 +36,14 @@ func decodeJSON(r *http.Request, v any) error {
 		case errors.As(err, &se):
 			return alliance.Invalid("body", "malformed JSON at byte %d: %v", se.Offset, se)
 		case errors.As(err, &te):
-			return alliance.Invalid(te.Field, "expected %s, got a JSON %s", te.Type, te.Value)
+			field := te.Field
+			if field == "" {
+				field = "body"
+			}
+			return alliance.Invalid(field, "expected %s, got a JSON %s", te.Type, te.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return alliance.Invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field; see /api/v1/openapi.json")
+			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return alliance.Invalid("body", "unknown field %s; the fields are listed in /api/v1/openapi.json", name)
 		}
 		return alliance.Invalid("body", "malformed JSON: %v", err)
 	}
