@@ -8,7 +8,7 @@ import (
 
 // BenchmarkAuditedWrite: ALLIANCE_TEST_POSTGRES=... go test -run '^$' -bench AuditedWrite ./internal/postgres/
 func BenchmarkAuditedWrite(b *testing.B) {
-	s := openDSN(b, freshSchema(b))
+	s := openDSN(b, storetest.PostgresSchema(b))
 	if err := s.Migrate(b.Context()); err != nil {
 		b.Fatal(err)
 	}

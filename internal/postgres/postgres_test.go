@@ -2,12 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,60 +12,6 @@ import (
 	"alliance/internal/postgres"
 	"alliance/internal/storetest"
 )
-
-// testDSN returns the DSN of the test server, skipping the test when there is
-// none (or failing it when ALLIANCE_REQUIRE_SERVICES=1).
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("ALLIANCE_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("ALLIANCE_REQUIRE_SERVICES") == "1" {
-			t.Fatal("ALLIANCE_TEST_POSTGRES is not set but ALLIANCE_REQUIRE_SERVICES=1")
-		}
-		t.Skip("set ALLIANCE_TEST_POSTGRES to a PostgreSQL DSN to run this test")
-	}
-	return dsn
-}
-
-// freshSchema creates an empty schema, dropped when the test ends, and returns
-// a DSN whose search_path selects it.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	dsn := testDSN(t)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	return withSearchPath(t, dsn, schema)
-}
-
-func withSearchPath(t testing.TB, dsn, schema string) string {
-	t.Helper()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("ALLIANCE_TEST_POSTGRES is not a valid URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func openDSN(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
@@ -85,14 +27,14 @@ func openDSN(t testing.TB, dsn string) *postgres.Store {
 	return s
 }
 
-func open(t *testing.T) alliance.Store { return openDSN(t, freshSchema(t)) }
+func open(t *testing.T) alliance.Store { return openDSN(t, storetest.PostgresSchema(t)) }
 
 func TestStore(t *testing.T) { storetest.Run(t, open) }
 
 // TestConcurrentMigrate starts two stores on one empty schema at once, as two
 // servers starting together would.
 func TestConcurrentMigrate(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := storetest.PostgresSchema(t)
 	stores := []*postgres.Store{openDSN(t, dsn), openDSN(t, dsn), openDSN(t, dsn)}
 	var wg sync.WaitGroup
 	errs := make([]error, len(stores))
@@ -147,7 +89,7 @@ func TestOpenInvalidDSN(t *testing.T) {
 }
 
 func TestOpenUnknownDatabase(t *testing.T) {
-	u, err := url.Parse(testDSN(t))
+	u, err := url.Parse(storetest.PostgresDSN(t))
 	if err != nil || u.Scheme == "" {
 		return // a key=value DSN: covered by the URL form in CI
 	}
