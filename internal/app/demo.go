@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"alliance"
 )
@@ -48,30 +49,38 @@ func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 	if len(orgs) > 0 {
 		return nil, alliance.Errorf(alliance.CodeConflict, "the database already holds %d organisations; demo data is only added to an empty database (use a new --db)", len(orgs))
 	}
-	var accounts []DemoAccount
-	for i, d := range demoOrgs {
-		o := &alliance.Organisation{Name: d.name, Type: d.typ, Country: DemoCountry, Languages: d.langs}
-		if err := s.CreateOrganisation(ctx, System(), o); err != nil {
-			return nil, fmt.Errorf("demo organisation %s: %w", d.name, err)
-		}
-		roles := demoRoles
-		if i == 0 {
-			roles = append([]alliance.Role{alliance.RoleSuperadmin}, roles...)
-		}
-		for _, r := range roles {
-			email := fmt.Sprintf("%s@%s.example", r, d.domain)
-			n := NewUser{OrgID: o.ID, Email: email, Name: demoName(r, d.domain), Role: r, Password: DemoPassword}
-			if _, err := s.CreateUser(ctx, System(), n); err != nil {
-				return nil, fmt.Errorf("demo user %s: %w", email, err)
+	var org *alliance.Organisation
+	for _, a := range s.DemoAccounts() {
+		if org == nil || org.Name != a.Organisation {
+			if org, err = s.createDemoOrg(ctx, a.Organisation); err != nil {
+				return nil, err
 			}
-			accounts = append(accounts, DemoAccount{Organisation: o.Name, Email: email, Role: r})
+		}
+		n := NewUser{OrgID: org.ID, Email: a.Email, Name: demoName(a.Email), Role: a.Role, Password: DemoPassword}
+		if _, err := s.CreateUser(ctx, System(), n); err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", a.Email, err)
 		}
 	}
-	return accounts, nil
+	return s.DemoAccounts(), nil
 }
 
-func demoName(r alliance.Role, domain string) string {
-	return fmt.Sprintf("Demo %s (%s)", r, domain)
+func (s *Service) createDemoOrg(ctx context.Context, name string) (*alliance.Organisation, error) {
+	for _, d := range demoOrgs {
+		if d.name == name {
+			o := &alliance.Organisation{Name: d.name, Type: d.typ, Country: DemoCountry, Languages: d.langs}
+			if err := s.CreateOrganisation(ctx, System(), o); err != nil {
+				return nil, fmt.Errorf("demo organisation %s: %w", d.name, err)
+			}
+			return o, nil
+		}
+	}
+	return nil, fmt.Errorf("no demo organisation %q", name)
+}
+
+// demoName makes a display name from a demo email: "Demo admin (police)".
+func demoName(email string) string {
+	local, domain, _ := strings.Cut(email, "@")
+	return fmt.Sprintf("Demo %s (%s)", local, strings.TrimSuffix(domain, ".example"))
 }
 
 // DemoAccounts lists the demo accounts that SeedDemo creates.

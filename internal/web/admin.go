@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -262,7 +263,11 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	f, aq, err := auditFilter(r)
 	page := &AuditPage{Base: b, Filter: aq}
 	if err != nil {
-		b.Error = messageOf(err)
+		b.Error = s.localise(b.Lang, err)
+		var e *alliance.Error
+		if errors.As(err, &e) {
+			b.ErrField = e.Field
+		}
 		return s.render(w, http.StatusBadRequest, "audit", page)
 	}
 	page.Entries, err = s.svc.AuditLog(r.Context(), stateOf(r).auth.Caller, f)

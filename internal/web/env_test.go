@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +35,25 @@ type testEnv struct {
 	// the second factor again after enrolment (a TOTP code may not be replayed).
 	sessions map[string]testSession
 	codes    map[string][]string
+	logs     *logBuffer // everything the server logged, at debug level
+}
+
+// logBuffer collects log output from concurrent handlers.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 type testSession struct{ cookie, csrf string }
@@ -80,13 +99,14 @@ func newTestEnv(t *testing.T, cfg app.Config) *testEnv {
 		t.Fatal(err)
 	}
 	st.UseKeys(v, v.AuditChainer())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := app.New(st, cfg, log)
 	srv, err := New(svc, metrics.New(), log, Options{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, store: st, svc: svc, srv: srv, users: map[string]*alliance.User{}, sessions: map[string]testSession{}, codes: map[string][]string{}}
+	e := &testEnv{t: t, store: st, svc: svc, srv: srv, logs: logs, users: map[string]*alliance.User{}, sessions: map[string]testSession{}, codes: map[string][]string{}}
 	if cfg.Demo {
 		e.seedDemo(ctx)
 	} else {

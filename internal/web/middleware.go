@@ -152,7 +152,7 @@ func isUnsafe(method string) bool {
 func (s *Server) checkRequest(r *http.Request, st *state) error {
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-			return alliance.Errorf(alliance.CodeForbidden, "cross-site request refused")
+			return &alliance.Error{Code: alliance.CodeForbidden, Field: "origin", Message: "cross-site request refused"}
 		}
 	}
 	if err := checkContentType(r, st.route.api); err != nil {
@@ -187,7 +187,7 @@ func csrfOf(st *state) string {
 }
 
 func csrfError() error {
-	return &alliance.Error{Code: alliance.CodeForbidden, Message: "the form has expired or did not come from this site; reload the page and try again"}
+	return &alliance.Error{Code: alliance.CodeForbidden, Field: "csrf", Message: "the form has expired or did not come from this site; reload the page and try again"}
 }
 
 // errUnsupportedMedia is a request body in a format the route does not read.

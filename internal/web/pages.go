@@ -57,7 +57,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) formError(err error, b *Base, rerender func(status int) error) error {
 	switch statusOf(err) {
 	case http.StatusBadRequest, http.StatusConflict, http.StatusForbidden:
-		b.Error = messageOf(err)
+		b.Error = s.localise(b.Lang, err)
 		var e *alliance.Error
 		if errors.As(err, &e) {
 			b.ErrField = e.Field

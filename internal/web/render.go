@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -234,6 +235,26 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) errorText(b *Base, err error) string {
 	if status := statusOf(err); status == http.StatusNotFound || status >= 500 {
 		return b.T(fmt.Sprintf("error.%d", status))
+	}
+	return s.localise(b.Lang, err)
+}
+
+// localise returns the message of err in lang. Pages say what is wrong with a
+// field in the user's language ("err.invalid.country"), or what kind of error it
+// is ("err.forbidden"); the service's English message, which the API returns,
+// is the fallback.
+func (s *Server) localise(lang string, err error) string {
+	var e *alliance.Error
+	if errors.As(err, &e) {
+		keys := []string{"err." + string(e.Code)}
+		if e.Field != "" {
+			keys = append([]string{"err." + string(e.Code) + "." + e.Field}, keys...)
+		}
+		for _, k := range keys {
+			if s.cat.Has(k) {
+				return s.cat.T(lang, k)
+			}
+		}
 	}
 	return messageOf(err)
 }

@@ -3,6 +3,9 @@ package web
 import (
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,5 +180,73 @@ func TestStaticAssetsHashed(t *testing.T) {
 	}
 	if w := e.do("GET", "/static/style.css", "", "", ""); w.Code != 404 {
 		t.Errorf("unhashed name: %d, want 404", w.Code)
+	}
+}
+
+// TestFormFieldErrorsLocalised holds the catalogue to the fields that services
+// and pages name in their invalid-input errors: each has a message of its own.
+func TestFormFieldErrorsLocalised(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	fieldRe := regexp.MustCompile(`Invalid\("([a-z_]+)"`)
+	files, _ := filepath.Glob("../../*.go")
+	more, _ := filepath.Glob("../app/*.go")
+	files = append(append(files, more...), "admin.go", "pages.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range fieldRe.FindAllStringSubmatch(string(src), -1) {
+			if key := "err.invalid." + m[1]; !e.srv.cat.Has(key) {
+				t.Errorf("%s names field %q in an error, but the catalogue has no %s", f, m[1], key)
+			}
+		}
+	}
+}
+
+func TestFormErrorInUserLanguage(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	s := e.session("admin@0")
+	if w := e.form("/account/language", s.cookie, s.csrf, url.Values{"language": {"de"}}); w.Code != 303 {
+		t.Fatalf("set language: %d", w.Code)
+	}
+	vals := url.Values{"name": {"Neue Organisation"}, "type": {"ngo"}, "country": {"Germany"}, "languages": {"de"}}
+	w := e.form("/organisations/"+itoa(e.orgs[0].ID), s.cookie, s.csrf, vals)
+	if w.Code != 400 {
+		t.Fatalf("bad country: status %d, want 400", w.Code)
+	}
+	body := w.Body.String()
+	want := e.srv.cat.T("de", "err.invalid.country")
+	if want == e.srv.cat.T("en", "err.invalid.country") || !strings.Contains(body, want) {
+		t.Errorf("the page does not give the German message %q", want)
+	}
+	if !regexp.MustCompile(`(?i)<input id="org-country"[^>]*value="germany"[^>]*aria-invalid="true"`).MatchString(body) {
+		t.Error("the country field is not marked invalid with the value kept")
+	}
+}
+
+// TestLogsHoldNoPersonalData drives sign-ins, failures and form errors that all
+// carry emails and names, and checks that none of them reaches the log.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ctx := context.Background()
+	e.svc.Login(ctx, "nobody-here@example.org", "whatever password", "192.0.2.7")
+	e.svc.Login(ctx, "viewer0@example.org", "wrong password!!", "192.0.2.7")
+	s := e.session("admin@0")
+	e.form("/organisations/"+itoa(e.orgs[0].ID)+"/users", s.cookie, s.csrf, url.Values{"email": {"viewer0@example.org"}, "name": {"Zebulon Quaxley"}, "role": {"viewer"}, "password": {testPassword}})
+	e.form("/organisations/"+itoa(e.orgs[0].ID)+"/users", s.cookie, s.csrf, url.Values{"email": {"fresh@example.org"}, "name": {"Zebulon Quaxley"}, "role": {"viewer"}, "password": {testPassword}})
+	e.do("GET", "/users/"+itoa(e.users["target@1"].ID), s.cookie, "", "")
+	e.do("POST", "/api/v1/organisations/"+itoa(e.orgs[0].ID)+"/users", s.cookie, "application/json", `{"email":"x@example.org","name":"Zebulon"`, "X-CSRF-Token", s.csrf)
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"route"`) {
+		t.Fatalf("nothing was logged; the test would prove nothing:\n%s", logs)
+	}
+	for _, secret := range []string{"example.org", "Zebulon", "Quaxley", testPassword, "wrong password"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains %q:\n%s", secret, logs)
+		}
 	}
 }

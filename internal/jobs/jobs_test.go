@@ -1,0 +1,45 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"alliance/internal/metrics"
+)
+
+func TestEveryRunsCountsAndStops(t *testing.T) {
+	reg := metrics.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	var runs atomic.Int32
+	Every(ctx, reg, slog.New(slog.NewTextHandler(io.Discard, nil)), "probe", 5*time.Millisecond, func(context.Context) error {
+		if runs.Add(1)%2 == 0 {
+			return errors.New("every other run fails")
+		}
+		return nil
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for runs.Load() < 4 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if runs.Load() < 4 {
+		t.Fatalf("ran %d times in 10 s", runs.Load())
+	}
+	time.Sleep(50 * time.Millisecond)
+	stopped := runs.Load()
+	time.Sleep(50 * time.Millisecond)
+	if runs.Load() != stopped {
+		t.Error("the job kept running after its context ended")
+	}
+	var b strings.Builder
+	reg.Write(&b)
+	if !strings.Contains(b.String(), `alliance_job_failures_total{job="probe"}`) || strings.Contains(b.String(), `alliance_job_failures_total{job="probe"} 0`) {
+		t.Errorf("failures not counted:\n%s", b.String())
+	}
+}
