@@ -53,6 +53,13 @@ type User struct {
 	LockedUntil  time.Time  `json:"-"`
 	DisabledAt   *time.Time `json:"disabled_at,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// TOTPLastStep is the time step (Unix time / 30 s) of the last TOTP code the
+	// user passed, 0 before the first. A code is accepted only for a later step,
+	// so that a code seen over someone's shoulder cannot be used again, on any
+	// server and after a restart. The stores never lower it: UpdateUser keeps the
+	// larger of the stored and the given value, so that a write from an older copy
+	// of the user cannot make a used code valid again.
+	TOTPLastStep int64 `json:"-"`
 }
 
 // NeedsSecondFactor reports whether u must pass TOTP before reaching any page.

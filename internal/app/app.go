@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"alliance"
@@ -48,10 +47,6 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	loginRate *credential.RateLimiter
-	// usedSteps remembers the last TOTP time step each user passed, so that a code
-	// seen over someone's shoulder cannot be used again. It lives in memory: a
-	// deployment with several servers behind a balancer should pin sessions to one.
-	usedSteps sync.Map // user ID → int64 step
 }
 
 // New returns a service over store.

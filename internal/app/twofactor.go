@@ -57,15 +57,9 @@ func totpURL(account, secret string) string {
 
 // ConfirmEnrolment checks a first code from the authenticator, turns the second
 // factor on, marks the session as having passed it and returns the recovery codes,
-// which are shown once.
+// which are shown once. The code's time step is stored with the rest, so that the
+// same code cannot pass the second factor afterwards.
 func (s *Service) ConfirmEnrolment(ctx context.Context, a *Authenticated, code string) ([]string, error) {
-	u := a.User
-	if u.TOTPEnabled || u.TOTPSecret == "" {
-		return nil, alliance.Errorf(alliance.CodeConflict, "start the enrolment again")
-	}
-	if err := s.checkTOTP(u, code); err != nil {
-		return nil, err
-	}
 	codes, err := credential.NewRecoveryCodes(RecoveryCodeCount)
 	if err != nil {
 		return nil, err
@@ -74,8 +68,18 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a *Authenticated, code s
 	for i, c := range codes {
 		hashes[i] = credential.HashRecoveryCode(c)
 	}
-	res := alliance.Resource{Type: "user", ID: strconv.FormatInt(u.ID, 10), OrgID: u.OrgID, Owner: u.ID}
+	var u *alliance.User
 	err = s.store.Update(ctx, func(tx alliance.Tx) error {
+		var err error
+		if u, err = tx.User(ctx, a.User.ID); err != nil {
+			return err
+		}
+		if u.TOTPEnabled || u.TOTPSecret == "" {
+			return alliance.Errorf(alliance.CodeConflict, "start the enrolment again")
+		}
+		if err := s.checkTOTP(u, code); err != nil {
+			return err
+		}
 		u.TOTPEnabled = true
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
@@ -86,11 +90,12 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, a *Authenticated, code s
 		if err := s.passSecondFactor(ctx, tx, a); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, a.Caller.entry(actEnrol2FA, res, alliance.OutcomeSuccess))
+		return tx.AppendAudit(ctx, a.Caller.entry(actEnrol2FA, userResource(u), alliance.OutcomeSuccess))
 	})
 	if err != nil {
 		return nil, err
 	}
+	*a.User = *u
 	return codes, nil
 }
 
@@ -103,44 +108,46 @@ func (s *Service) passSecondFactor(ctx context.Context, tx alliance.Tx, a *Authe
 	return tx.UpdateSession(ctx, a.Session)
 }
 
-var errBadCode = &alliance.Error{Code: alliance.CodeUnauthorised, Field: "code", Message: "the code is not right; check the time on your phone and try again"}
+var (
+	errBadCode  = &alliance.Error{Code: alliance.CodeUnauthorised, Field: "code", Message: "the code is not right; check the time on your phone and try again"}
+	errUsedCode = &alliance.Error{Code: alliance.CodeUnauthorised, Field: "code", Message: "this code was used already; wait for the next one"}
+)
 
+// checkTOTP accepts code for u only when its time step is later than the last
+// one u passed, so that a code seen over someone's shoulder cannot be used
+// again, and records the step in u. The caller must have read u in the
+// transaction that stores it: the store then lets only one of two concurrent
+// checks of the same code pass.
 func (s *Service) checkTOTP(u *alliance.User, code string) error {
 	step, ok := credential.ValidateTOTP(u.TOTPSecret, code, s.now())
 	if !ok {
 		return errBadCode
 	}
-	if prev, seen := s.usedSteps.Load(u.ID); seen && prev.(int64) >= step {
-		return &alliance.Error{Code: alliance.CodeUnauthorised, Field: "code", Message: "this code was used already; wait for the next one"}
+	if step <= u.TOTPLastStep {
+		return errUsedCode
 	}
-	s.usedSteps.Store(u.ID, step)
+	u.TOTPLastStep = step
 	return nil
 }
 
 // VerifySecondFactor accepts a TOTP code or an unused recovery code and marks the
 // session as having passed the second factor.
 func (s *Service) VerifySecondFactor(ctx context.Context, a *Authenticated, code string) error {
-	u := a.User
-	res := alliance.Resource{Type: "session", ID: strconv.FormatInt(a.Caller.SessionID, 10), OrgID: u.OrgID}
-	if !s.loginRate.Allow("2fa:"+strconv.FormatInt(u.ID, 10), s.now()) {
+	res := alliance.Resource{Type: "session", ID: strconv.FormatInt(a.Caller.SessionID, 10), OrgID: a.User.OrgID}
+	if !s.loginRate.Allow("2fa:"+strconv.FormatInt(a.User.ID, 10), s.now()) {
 		s.auditFailure(ctx, a.Caller, actSecondFactor, res, "rate limited")
 		return &alliance.Error{Code: alliance.CodeTooMany, Message: "too many attempts; wait a minute and try again"}
 	}
 	code = strings.TrimSpace(code)
-	detail := "totp"
+	var u *alliance.User
 	err := s.store.Update(ctx, func(tx alliance.Tx) error {
-		if !u.TOTPEnabled {
-			return errBadCode
+		var err error
+		if u, err = tx.User(ctx, a.User.ID); err != nil {
+			return err
 		}
-		if totpErr := s.checkTOTP(u, code); totpErr != nil {
-			used, err := tx.UseRecoveryCode(ctx, u.ID, credential.HashRecoveryCode(code), s.now())
-			if err != nil {
-				return err
-			}
-			if !used {
-				return totpErr
-			}
-			detail = "recovery code"
+		detail, err := s.passCode(ctx, tx, u, code)
+		if err != nil {
+			return err
 		}
 		if err := s.passSecondFactor(ctx, tx, a); err != nil {
 			return err
@@ -152,7 +159,32 @@ func (s *Service) VerifySecondFactor(ctx context.Context, a *Authenticated, code
 	if alliance.ErrorCode(err) == alliance.CodeUnauthorised {
 		s.auditFailure(ctx, a.Caller, actSecondFactor, res, "wrong code")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	*a.User = *u
+	return nil
+}
+
+// passCode checks code against u, read in tx, as a TOTP code and, failing that,
+// as an unused recovery code, and uses it up: it stores the TOTP step or marks
+// the recovery code used. It returns what passed, for the audit entry.
+func (s *Service) passCode(ctx context.Context, tx alliance.Tx, u *alliance.User, code string) (string, error) {
+	if !u.TOTPEnabled {
+		return "", errBadCode
+	}
+	totpErr := s.checkTOTP(u, code)
+	if totpErr == nil {
+		return "totp", tx.UpdateUser(ctx, u)
+	}
+	used, err := tx.UseRecoveryCode(ctx, u.ID, credential.HashRecoveryCode(code), s.now())
+	if err != nil {
+		return "", err
+	}
+	if !used {
+		return "", totpErr
+	}
+	return "recovery code", nil
 }
 
 // ResetTwoFactor removes a user's second factor and recovery codes and ends their

@@ -53,6 +53,14 @@ func stamp(t *time.Time) {
 	*t = t.UTC().Truncate(time.Microsecond)
 }
 
+// nullBytes stores a nil slice as NULL.
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
 // nonNil stores a nil slice as an empty bytea rather than NULL.
 func nonNil(b []byte) []byte {
 	if b == nil {

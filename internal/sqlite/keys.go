@@ -36,13 +36,10 @@ func (k *keyring) chainer() (*alliance.AuditChainer, error) {
 		"the store has no audit chainer: call UseKeys before appending to the audit log")
 }
 
-// sealed names an encrypted column: the name bound into the ciphertext and the
-// column that holds it.
-type sealed struct{ name, column string }
-
-// sealedColumns lists every encrypted column, for Reencrypt.
-var sealedColumns = []sealed{
-	{"users.email", "email_enc"},
-	{"users.name", "name_enc"},
-	{"users.totp_secret", "totp_secret_enc"},
+// encColumns maps the name each sealed user value is bound to (see
+// alliance.SealedUser.Values) to the column of the users table that holds it.
+var encColumns = map[string]string{
+	alliance.ColUserEmail:      "email_enc",
+	alliance.ColUserName:       "name_enc",
+	alliance.ColUserTOTPSecret: "totp_secret_enc",
 }

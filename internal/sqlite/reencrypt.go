@@ -12,10 +12,10 @@ import (
 // reencryptBatch is how many user rows Reencrypt reads at a time.
 const reencryptBatch = 100
 
-// sealedRow is the encrypted values of one user row, in sealedColumns order.
+// sealedRow is the encrypted values of one user row.
 type sealedRow struct {
 	id     int64
-	values [3][]byte
+	values []alliance.SealedValue
 }
 
 // Reencrypt re-seals, under the active data key, up to limit identity values
@@ -61,11 +61,12 @@ func (s *Store) sealedRows(ctx context.Context, after int64) ([]sealedRow, error
 	defer rows.Close()
 	var list []sealedRow
 	for rows.Next() {
-		var r sealedRow
-		if err := rows.Scan(&r.id, &r.values[0], &r.values[1], &r.values[2]); err != nil {
+		var id int64
+		var s alliance.SealedUser
+		if err := rows.Scan(&id, &s.Email, &s.Name, &s.TOTPSecret); err != nil {
 			return nil, fmt.Errorf("reencrypt: read users: %w", err)
 		}
-		list = append(list, r)
+		list = append(list, sealedRow{id: id, values: s.Values()})
 	}
 	return list, rows.Err()
 }
@@ -80,20 +81,22 @@ func (s *Store) resealRow(ctx context.Context, c alliance.FieldCipher, row seale
 	stale = stale[:min(len(stale), budget)]
 	fresh := make([][]byte, len(stale))
 	for j, i := range stale {
-		ct, err := reseal(c, sealedColumns[i].name, row.values[i])
+		v := row.values[i]
+		ct, err := reseal(c, v.Column, v.Value)
 		if err != nil {
-			return 0, fmt.Errorf("reencrypt user %d %s: %w", row.id, sealedColumns[i].name, err)
+			return 0, fmt.Errorf("reencrypt user %d %s: %w", row.id, v.Column, err)
 		}
 		fresh[j] = ct
 	}
 	n := 0
 	err := s.write(ctx, func(t *sql.Tx) error {
 		for j, i := range stale {
-			col := sealedColumns[i].column
+			v := row.values[i]
+			col := encColumns[v.Column]
 			res, err := t.ExecContext(ctx, `UPDATE users SET `+col+` = ? WHERE id = ? AND `+col+` = ?`,
-				fresh[j], row.id, row.values[i])
+				fresh[j], row.id, v.Value)
 			if err != nil {
-				return fmt.Errorf("reencrypt user %d %s: %w", row.id, sealedColumns[i].name, err)
+				return fmt.Errorf("reencrypt user %d %s: %w", row.id, v.Column, err)
 			}
 			// When no row changed, the value changed after it was read, and the
 			// new value, sealed by its writer under the active key, stays.
@@ -115,7 +118,7 @@ func (s *Store) resealRow(ctx context.Context, c alliance.FieldCipher, row seale
 func (r sealedRow) stale(c alliance.FieldCipher) []int {
 	var idx []int
 	for i, v := range r.values {
-		if len(v) > 0 && !c.Current(v) {
+		if len(v.Value) > 0 && !c.Current(v.Value) {
 			idx = append(idx, i)
 		}
 	}

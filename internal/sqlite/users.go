@@ -9,69 +9,24 @@ import (
 )
 
 const userColumns = `id, org_id, email_enc, name_enc, role, language, password_hash,
-	totp_secret_enc, totp_enabled, failed_logins, locked_until, disabled_at, created_at`
+	totp_secret_enc, totp_enabled, totp_last_step, failed_logins, locked_until, disabled_at, created_at`
 
 // scanUser reads a user row and opens its encrypted fields.
 func scanUser(r scanner, c alliance.FieldCipher) (*alliance.User, error) {
 	var u alliance.User
-	var email, name, totp []byte
+	var sealed alliance.SealedUser
 	var locked, disabled sql.NullInt64
 	var created int64
-	err := r.Scan(&u.ID, &u.OrgID, &email, &name, &u.Role, &u.Language, &u.PasswordHash,
-		&totp, &u.TOTPEnabled, &u.FailedLogins, &locked, &disabled, &created)
+	err := r.Scan(&u.ID, &u.OrgID, &sealed.Email, &sealed.Name, &u.Role, &u.Language, &u.PasswordHash,
+		&sealed.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &disabled, &created)
 	if err != nil {
 		return nil, err
 	}
 	u.LockedUntil, u.DisabledAt, u.CreatedAt = timeOrZero(locked), timePtr(disabled), fromMicro(created)
-	if err := openUser(c, &u, email, name, totp); err != nil {
+	if err := alliance.OpenUser(c, &u, &sealed); err != nil {
 		return nil, fmt.Errorf("user %d: %w", u.ID, err)
 	}
 	return &u, nil
-}
-
-func openUser(c alliance.FieldCipher, u *alliance.User, email, name, totp []byte) error {
-	pt, err := c.Open("users.email", email)
-	if err != nil {
-		return fmt.Errorf("decrypt email: %w", err)
-	}
-	u.Email = string(pt)
-	if pt, err = c.Open("users.name", name); err != nil {
-		return fmt.Errorf("decrypt name: %w", err)
-	}
-	u.Name = string(pt)
-	if len(totp) > 0 {
-		if pt, err = c.Open("users.totp_secret", totp); err != nil {
-			return fmt.Errorf("decrypt TOTP secret: %w", err)
-		}
-		u.TOTPSecret = string(pt)
-	}
-	return nil
-}
-
-// sealedUser holds the encrypted identity fields of a user, ready to store.
-type sealedUser struct {
-	email, index, name []byte
-	totp               any // nil (NULL) when there is no secret
-}
-
-func sealUser(c alliance.FieldCipher, u *alliance.User) (*sealedUser, error) {
-	var s sealedUser
-	var err error
-	if s.email, err = c.Seal("users.email", []byte(u.Email)); err != nil {
-		return nil, fmt.Errorf("encrypt email: %w", err)
-	}
-	if s.name, err = c.Seal("users.name", []byte(u.Name)); err != nil {
-		return nil, fmt.Errorf("encrypt name: %w", err)
-	}
-	s.index = c.Index("users.email", alliance.NormaliseEmail(u.Email))
-	if u.TOTPSecret != "" {
-		totp, err := c.Seal("users.totp_secret", []byte(u.TOTPSecret))
-		if err != nil {
-			return nil, fmt.Errorf("encrypt TOTP secret: %w", err)
-		}
-		s.totp = totp
-	}
-	return &s, nil
 }
 
 // queryUser runs a query for one user row.
@@ -100,7 +55,7 @@ func (r *reader) UserByEmail(ctx context.Context, email string) (*alliance.User,
 	if err != nil {
 		return nil, err
 	}
-	index := c.Index("users.email", alliance.NormaliseEmail(email))
+	index := alliance.UserEmailIndex(c, email)
 	u, err := r.queryUser(ctx, `SELECT `+userColumns+` FROM users WHERE email_index = ?`, index)
 	if err != nil {
 		return nil, fmt.Errorf("user by email: %w", err)
@@ -142,42 +97,45 @@ func (t *tx) CreateUser(ctx context.Context, u *alliance.User) error {
 	if err != nil {
 		return err
 	}
-	s, err := sealUser(c, u)
+	s, err := alliance.SealUser(c, u)
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
 	stamp(&u.CreatedAt)
 	err = t.q.QueryRowContext(ctx, `INSERT INTO users (org_id, email_enc, email_index, name_enc, role,
-		language, password_hash, totp_secret_enc, totp_enabled, failed_logins, locked_until, disabled_at,
-		created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.OrgID, s.email, s.index, s.name, u.Role, u.Language, u.PasswordHash, s.totp, u.TOTPEnabled,
-		u.FailedLogins, nullMicro(u.LockedUntil), ptrMicro(u.DisabledAt), micro(u.CreatedAt)).Scan(&u.ID)
+		language, password_hash, totp_secret_enc, totp_enabled, totp_last_step, failed_logins, locked_until,
+		disabled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, nullBytes(s.TOTPSecret),
+		u.TOTPEnabled, u.TOTPLastStep, u.FailedLogins, nullMicro(u.LockedUntil), ptrMicro(u.DisabledAt),
+		micro(u.CreatedAt)).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("create user: %w", translate(err, refOrganisation))
 	}
 	return nil
 }
 
-// UpdateUser writes every field of u but its ID and CreatedAt.
+// UpdateUser writes every field of u but its ID and CreatedAt. TOTPLastStep
+// only grows: the larger of the stored and the given step is kept, so that a
+// write from an older copy of the user cannot make a used code valid again; u
+// receives the step kept.
 func (t *tx) UpdateUser(ctx context.Context, u *alliance.User) error {
 	c, err := t.keys.cipher()
 	if err != nil {
 		return err
 	}
-	s, err := sealUser(c, u)
+	s, err := alliance.SealUser(c, u)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, err)
 	}
-	res, err := t.q.ExecContext(ctx, `UPDATE users SET org_id = ?, email_enc = ?, email_index = ?,
+	err = t.q.QueryRowContext(ctx, `UPDATE users SET org_id = ?, email_enc = ?, email_index = ?,
 		name_enc = ?, role = ?, language = ?, password_hash = ?, totp_secret_enc = ?, totp_enabled = ?,
-		failed_logins = ?, locked_until = ?, disabled_at = ? WHERE id = ?`,
-		u.OrgID, s.email, s.index, s.name, u.Role, u.Language, u.PasswordHash, s.totp, u.TOTPEnabled,
-		u.FailedLogins, nullMicro(u.LockedUntil), ptrMicro(u.DisabledAt), u.ID)
+		totp_last_step = max(totp_last_step, ?), failed_logins = ?, locked_until = ?, disabled_at = ?
+		WHERE id = ? RETURNING totp_last_step`,
+		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, nullBytes(s.TOTPSecret),
+		u.TOTPEnabled, u.TOTPLastStep, u.FailedLogins, nullMicro(u.LockedUntil), ptrMicro(u.DisabledAt),
+		u.ID).Scan(&u.TOTPLastStep)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, translate(err, refOrganisation))
-	}
-	if n, err := affected(res); err != nil || n == 0 {
-		return fmt.Errorf("update user %d: %w", u.ID, orNotFound(err))
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"UserConflicts", testUserConflicts, false},
 		{"UserEncryptedAtRest", testUserEncryptedAtRest, false},
 		{"ReadsInsideUpdate", testReadsInsideUpdate, false},
+		{"TOTPStepCheckAndSet", testTOTPStepCheckAndSet, false},
 		{"NotFound", testNotFound, false},
 		{"Sessions", testSessions, false},
 		{"ExpiredSessions", testExpiredSessions, false},

@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +29,7 @@ func testUsers(t *testing.T, e *env) {
 	a, b := e.org("Police Unit A"), e.org("NGO B")
 	u1 := &alliance.User{OrgID: a.ID, Email: "amira.haddad@example.org", Name: "Amira Haddad",
 		Role: alliance.RoleAdmin, Language: "ar", PasswordHash: "hash-1", TOTPSecret: "JBSWY3DPEHPK3PXP",
-		TOTPEnabled: true, FailedLogins: 2, LockedUntil: base.Add(15 * 60e9), CreatedAt: base}
+		TOTPEnabled: true, TOTPLastStep: 58_000_123, FailedLogins: 2, LockedUntil: base.Add(15 * 60e9), CreatedAt: base}
 	u2 := e.user(a.ID, "ion.popescu@example.org")
 	u3 := e.user(b.ID, "maria.silva@example.org")
 	e.update(func(tx alliance.Tx) error { return tx.CreateUser(e.ctx, u1) })
@@ -84,7 +86,7 @@ func testUserUpdate(t *testing.T, e *env) {
 	u := e.user(a.ID, "old@example.org")
 	disabled := base.Add(48 * 3600e9)
 	u.OrgID, u.Email, u.Name, u.Role, u.Language = b.ID, "new@example.org", "New Name", alliance.RoleViewer, "pt-BR"
-	u.PasswordHash, u.TOTPSecret, u.TOTPEnabled = "hash-2", "GEZDGNBVGY3TQOJQ", true
+	u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep = "hash-2", "GEZDGNBVGY3TQOJQ", true, 58_000_200
 	u.FailedLogins, u.LockedUntil, u.DisabledAt = 5, base.Add(3600e9), &disabled
 	e.update(func(tx alliance.Tx) error { return tx.UpdateUser(e.ctx, u) })
 	checkUser(t, e, e.store, u)
@@ -97,6 +99,16 @@ func testUserUpdate(t *testing.T, e *env) {
 
 	u.TOTPSecret, u.TOTPEnabled, u.FailedLogins, u.LockedUntil, u.DisabledAt = "", false, 0, time.Time{}, nil
 	e.update(func(tx alliance.Tx) error { return tx.UpdateUser(e.ctx, u) })
+	checkUser(t, e, e.store, u)
+
+	// A write from an older copy of the user must not lower the last TOTP step:
+	// that would make a used code valid again.
+	stale := *u
+	stale.TOTPLastStep = 58_000_100
+	e.update(func(tx alliance.Tx) error { return tx.UpdateUser(e.ctx, &stale) })
+	if stale.TOTPLastStep != 58_000_200 {
+		t.Errorf("UpdateUser with a lower TOTPLastStep set it to %d, want the stored 58000200", stale.TOTPLastStep)
+	}
 	checkUser(t, e, e.store, u)
 }
 
@@ -151,9 +163,9 @@ func testUserEncryptedAtRest(t *testing.T, e *env) {
 		}
 	}
 	sealed := []struct{ column, name, want string }{
-		{"email_enc", "users.email", u.Email},
-		{"name_enc", "users.name", u.Name},
-		{"totp_secret_enc", "users.totp_secret", u.TOTPSecret},
+		{"email_enc", alliance.ColUserEmail, u.Email},
+		{"name_enc", alliance.ColUserName, u.Name},
+		{"totp_secret_enc", alliance.ColUserTOTPSecret, u.TOTPSecret},
 	}
 	for _, c := range sealed {
 		var ct []byte
@@ -208,4 +220,54 @@ func testReadsInsideUpdate(t *testing.T, e *env) {
 		}
 		return nil
 	})
+}
+
+// testTOTPStepCheckAndSet runs, at once, several transactions that each read a
+// user and raise its last TOTP step only when the stored one is lower, as
+// internal/app does to refuse a replayed code. Exactly one may succeed: a store
+// must not let two transactions both read the old step and both write.
+func testTOTPStepCheckAndSet(t *testing.T, e *env) {
+	a := e.org("Org A")
+	u := e.user(a.ID, "racer@example.org")
+	const racers, step = 8, 58_000_300
+	errUsed := errors.New("step used already")
+	var wg sync.WaitGroup
+	errs := make(chan error, racers)
+	for range racers {
+		wg.Go(func() {
+			errs <- e.store.Update(e.ctx, func(tx alliance.Tx) error {
+				fresh, err := tx.User(e.ctx, u.ID)
+				if err != nil {
+					return err
+				}
+				if fresh.TOTPLastStep >= step {
+					return errUsed
+				}
+				fresh.TOTPLastStep = step
+				fresh.FailedLogins++
+				return tx.UpdateUser(e.ctx, fresh)
+			})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	passed := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			passed++
+		case !errors.Is(err, errUsed):
+			t.Errorf("Update: %v", err)
+		}
+	}
+	if passed != 1 {
+		t.Errorf("%d of %d concurrent check-and-set transactions passed, want exactly 1", passed, racers)
+	}
+	got, err := e.store.User(e.ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TOTPLastStep != step || got.FailedLogins != 1 {
+		t.Errorf("after the race TOTPLastStep, FailedLogins = %d, %d; want %d, 1", got.TOTPLastStep, got.FailedLogins, step)
+	}
 }
