@@ -163,6 +163,22 @@ func (s *Service) SetPassword(ctx context.Context, c Caller, id int64, password 
 	})
 }
 
+// FindUser finds a user by email for a caller who may read that user; the read is
+// audited. Anyone else learns only that no such user is visible to them.
+func (s *Service) FindUser(ctx context.Context, c Caller, email string) (*alliance.User, error) {
+	u, err := s.store.UserByEmail(ctx, alliance.NormaliseEmail(email))
+	if err != nil && !alliance.IsNotFound(err) {
+		return nil, err
+	}
+	if err != nil || !alliance.Authorize(c.Actor, alliance.ActUserRead, userResource(u)).Allow {
+		return nil, alliance.Invalid("user", "no user with this email is visible to you")
+	}
+	if err := s.read(ctx, c, alliance.ActUserRead, userResource(u)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // UserByEmail finds a user for the command line.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*alliance.User, error) {
 	u, err := s.store.UserByEmail(ctx, alliance.NormaliseEmail(email))

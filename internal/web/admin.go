@@ -215,9 +215,9 @@ func auditFilter(r *http.Request) (alliance.AuditFilter, auditQuery, error) {
 	aq := auditQuery{User: q.Get("user"), Resource: q.Get("resource"), ResourceID: q.Get("resource_id"), Since: q.Get("since"), Until: q.Get("until")}
 	f := alliance.AuditFilter{ResourceType: aq.Resource, ResourceID: aq.ResourceID, Limit: 50}
 	var err error
-	if aq.User != "" {
+	if aq.User != "" && !strings.Contains(aq.User, "@") { // an email is resolved by the handler
 		if f.ActorUserID, err = strconv.ParseInt(aq.User, 10, 64); err != nil {
-			return f, aq, alliance.Invalid("user", "give the user's number, e.g. 12")
+			return f, aq, alliance.Invalid("user", "give the user's number, e.g. 12, or email")
 		}
 	}
 	if f.Since, err = parseDay(aq.Since, "since"); err != nil {
@@ -262,7 +262,10 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	b := s.newBase(r, "audit.title")
 	f, aq, err := auditFilter(r)
 	page := &AuditPage{Base: b, Filter: aq}
-	if err != nil {
+	if err == nil {
+		page.Entries, err = s.auditEntries(r, f, aq)
+	}
+	if statusOf(err) == http.StatusBadRequest {
 		b.Error = s.localise(b.Lang, err)
 		var e *alliance.Error
 		if errors.As(err, &e) {
@@ -270,7 +273,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, http.StatusBadRequest, "audit", page)
 	}
-	page.Entries, err = s.svc.AuditLog(r.Context(), stateOf(r).auth.Caller, f)
 	if err != nil {
 		return err
 	}
@@ -278,4 +280,17 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		page.NextBefore = page.Entries[len(page.Entries)-1].Seq
 	}
 	return s.render(w, http.StatusOK, "audit", page)
+}
+
+// auditEntries reads the audit log for a filter whose user may be given by email.
+func (s *Server) auditEntries(r *http.Request, f alliance.AuditFilter, aq auditQuery) ([]alliance.AuditEntry, error) {
+	c := stateOf(r).auth.Caller
+	if strings.Contains(aq.User, "@") {
+		u, err := s.svc.FindUser(r.Context(), c, aq.User)
+		if err != nil {
+			return nil, err
+		}
+		f.ActorUserID = u.ID
+	}
+	return s.svc.AuditLog(r.Context(), c, f)
 }

@@ -326,11 +326,11 @@ type auditPageOut struct {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := auditFilter(r)
+	f, aq, err := auditFilter(r)
 	if err != nil {
 		return err
 	}
-	entries, err := s.svc.AuditLog(r.Context(), caller(r), f)
+	entries, err := s.auditEntries(r, f, aq)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"html/template"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -248,5 +250,41 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q:\n%s", secret, logs)
 		}
+	}
+}
+
+func TestAuditPageFilters(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ctx := context.Background()
+	e.svc.Login(ctx, "viewer0@example.org", "wrong password!!", "198.51.100.4")
+	e.svc.Login(ctx, "viewer1@example.org", "wrong password!!", "198.51.100.5")
+	s := e.session("admin@0")
+	w := e.do("GET", "/audit?user=viewer0@example.org", s.cookie, "", "")
+	if w.Code != 200 {
+		t.Fatalf("filter by email: %d", w.Code)
+	}
+	body := w.Body.String()
+	if !strings.Contains(body, "198.51.100.4") {
+		t.Error("the failed sign-in of viewer0 is not listed")
+	}
+	if strings.Contains(body, "198.51.100.5") {
+		t.Error("an entry of another organisation's user is listed")
+	}
+	w = e.do("GET", "/audit", s.cookie, "", "")
+	if strings.Contains(w.Body.String(), "198.51.100.5") {
+		t.Error("the unfiltered audit page shows another organisation's entries")
+	}
+	w = e.do("GET", "/audit?user=viewer1@example.org", s.cookie, "", "")
+	if w.Code != 400 || !strings.Contains(w.Body.String(), template.HTMLEscapeString(e.srv.cat.T("en", "err.invalid.user"))) {
+		t.Errorf("filter by another organisation's user: %d, want 400 saying no such user", w.Code)
+	}
+	w = e.do("GET", "/api/v1/audit?user="+itoa(e.users["viewer@0"].ID)+"&limit=1", s.cookie, "", "")
+	var page struct {
+		Items      []alliance.AuditEntry `json:"items"`
+		NextBefore int64                 `json:"next_before"`
+	}
+	json.Unmarshal(w.Body.Bytes(), &page)
+	if len(page.Items) != 1 || page.Items[0].ActorUserID != e.users["viewer@0"].ID || page.NextBefore == 0 {
+		t.Errorf("API audit page: %+v", page)
 	}
 }
