@@ -115,7 +115,12 @@ func (v *ChainVerifier) Verified() int64 { return v.n }
 
 // AuditFilter selects audit entries for the audit page and API.
 type AuditFilter struct {
-	OrgID        int64 // 0: every organisation (superadmin only)
+	// OrgID 0 selects every organisation (superadmin only). Otherwise it selects
+	// the entries about a resource of that organisation, and those of its members
+	// about no organisation's resource (resource org 0, or -1 for a missing
+	// record): what a superadmin does in another organisation shows there, not at
+	// home.
+	OrgID        int64
 	ActorUserID  int64
 	ResourceType string
 	ResourceID   string

@@ -40,6 +40,9 @@ type Resource struct {
 	ID    string
 	OrgID int64
 	Owner int64 // the user a personal resource (account, token) belongs to
+	// Role is, for a user account, that account's role: only a superadmin may
+	// change a superadmin's account.
+	Role Role
 }
 
 // Decision is the policy's answer, with a reason for the audit log and the user.
@@ -98,9 +101,19 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 		return deny("the %s belongs to another organisation", r.Type)
 	}
 	switch act {
-	case ActOrgList, ActOrgRead, ActUserList, ActUserRead:
+	case ActOrgList, ActOrgRead:
 		return allow("member of the organisation")
-	case ActOrgUpdate, ActUserCreate, ActUserUpdate, ActUserReset2FA, ActAuditRead:
+	case ActUserList, ActUserRead:
+		if !a.Role.ReadsPersonalData() {
+			return deny("analysts work with statistics, not with people's details")
+		}
+		return allow("member of the organisation")
+	case ActUserUpdate, ActUserReset2FA:
+		if r.Role == RoleSuperadmin {
+			return deny("only a superadmin may change a superadmin's account")
+		}
+		fallthrough
+	case ActOrgUpdate, ActUserCreate, ActAuditRead:
 		if a.Role == RoleAdmin {
 			return allow("administrator of the organisation")
 		}

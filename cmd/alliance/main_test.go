@@ -16,6 +16,9 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"alliance"
+	"alliance/internal/sqlite"
+	"alliance/internal/storetest"
 	"alliance/internal/vault"
 )
 
@@ -196,21 +199,55 @@ func TestKeyFile(t *testing.T) {
 func TestBackup(t *testing.T) {
 	c := newCLI(t)
 	c.must("", "org", "add", "--name", "A", "--type", "ngo", "--country", "FR")
+	if got := c.must("", "audit", "verify"); !strings.Contains(got, "intact: 1 entries") {
+		t.Fatalf("verify before the backup: %q", got)
+	}
 	out := filepath.Join(c.dir, "copy.db")
 	c.must("", "backup", "--out", out)
 	if code, _, errs := c.run("", "backup", "--out", out); code == 0 || !strings.Contains(errs, "exists") {
 		t.Errorf("backup over an existing file: exit %d, %q", code, errs)
 	}
+	// The copy holds password hashes and the audit log: owner only, like the database.
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("backup file: mode %v, error %v; want no permissions for group or others", fi.Mode(), err)
+	}
+	// The successful backup, and only it, is in the live database's audit log.
+	if got := c.must("", "audit", "verify"); !strings.Contains(got, "intact: 2 entries") {
+		t.Errorf("verify after the backup: %q, want one entry more than before", got)
+	}
+	checkBackupEntry(t, filepath.Join(c.dir, "a.db"))
+
 	c.env["ALLIANCE_DB"] = "sqlite:" + out
 	c.env["ALLIANCE_KEY_FILE"] = filepath.Join(c.dir, "a.db.key")
 	if got := c.must("", "audit", "verify"); !strings.Contains(got, "intact: 1 entries") {
 		t.Errorf("verify of the backup: %q", got)
 	}
-	c.env["ALLIANCE_DB"] = os.Getenv("ALLIANCE_TEST_POSTGRES")
-	if c.env["ALLIANCE_DB"] != "" {
+	if os.Getenv("ALLIANCE_TEST_POSTGRES") != "" {
+		c.env["ALLIANCE_DB"] = storetest.PostgresSchema(t)
+		c.env["ALLIANCE_KEY_FILE"] = filepath.Join(c.dir, "pg.key")
 		if code, _, errs := c.run("", "backup", "--out", filepath.Join(c.dir, "pg")); code != 2 || !strings.Contains(errs, "pg_dump") {
 			t.Errorf("backup of PostgreSQL: exit %d, %q", code, errs)
 		}
+	}
+}
+
+// checkBackupEntry checks that the newest audit entry of the SQLite database at
+// path records a backup, naming the copy's file but not its directory.
+func checkBackupEntry(t *testing.T, path string) {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.AuditEntries(t.Context(), alliance.AuditFilter{Limit: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("newest audit entry: %v, %v", got, err)
+	}
+	e := got[0]
+	if e.Action != "backup" || e.ResourceType != "database" || e.RemoteAddr != "cli" ||
+		e.Outcome != alliance.OutcomeSuccess || e.Detail != "copy written to copy.db" {
+		t.Errorf("newest audit entry = %+v; want a successful backup by the cli, detail %q", e, "copy written to copy.db")
 	}
 }
 
@@ -300,5 +337,41 @@ func TestDatabaseFilePrivate(t *testing.T) {
 		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 			t.Errorf("%s has mode %v; want no access for group and others", name, perm)
 		}
+	}
+}
+
+// TestDemoRefusesRealDatabase: demo mode waives the second factor, so it must
+// never start over real organisations.
+func TestDemoRefusesRealDatabase(t *testing.T) {
+	c := newCLI(t)
+	c.must("", "org", "add", "--name", "Real Inspectorate", "--type", "labour_inspectorate", "--country", "PL")
+	code, _, errs := c.run("", "serve", "--demo", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errs, "real organisations") {
+		t.Errorf("serve --demo on a real database: exit %d, %q; want exit 2 refusing", code, errs)
+	}
+}
+
+// TestDemoRestart: a demo database can be served again with --demo.
+func TestDemoRestart(t *testing.T) {
+	c := newCLI(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &out, &out)
+	}()
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(out.String(), "listening"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first demo server did not start: %s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("first demo server: exit %d: %s", code, out.String())
+	}
+	_, out2 := startServer(t, c.env, "--demo")
+	if !strings.Contains(out2.String(), "already in this database") || !strings.Contains(out2.String(), "admin@police.example") {
+		t.Errorf("second demo start:\n%s", out2.String())
 	}
 }

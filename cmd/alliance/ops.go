@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"alliance"
@@ -76,10 +77,23 @@ func cmdBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, *out); err != nil {
+	if err := st.Backup(ctx, *out); err != nil { // PostgreSQL says to use pg_dump here
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backup written to %s; keep the key file (%s) too, stored apart: without it the copy cannot be read\n", *out, t.keyFile(d.keyFile))
+	o := &opened{store: st, keyPath: t.keyFile(d.keyFile)}
+	if err := o.loadKeys(ctx); err != nil {
+		return fmt.Errorf("backup written to %s, but it cannot be recorded in the audit log: %w", *out, err)
+	}
+	// A copy of every password hash and audit entry has left the database: record
+	// it. The file name says which copy; its directories are nobody's business.
+	err = o.store.Update(ctx, func(tx alliance.Tx) error {
+		return tx.AppendAudit(ctx, &alliance.AuditEntry{Action: "backup", ResourceType: "database", RemoteAddr: "cli",
+			Outcome: alliance.OutcomeSuccess, Detail: "copy written to " + filepath.Base(*out)})
+	})
+	if err != nil {
+		return fmt.Errorf("backup written to %s, but recording it in the audit log failed: %w", *out, err)
+	}
+	fmt.Fprintf(e.stdout, "backup written to %s; keep the key file (%s) too, stored apart: without it the copy cannot be read\n", *out, o.keyPath)
 	return nil
 }
 

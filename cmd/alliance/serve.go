@@ -65,7 +65,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 func seedDemo(ctx context.Context, e env, svc *app.Service) error {
 	accounts, err := svc.SeedDemo(ctx)
 	if alliance.ErrorCode(err) == alliance.CodeConflict {
-		fmt.Fprintln(e.stdout, "Demo data already present; the demo accounts below still work.")
+		fmt.Fprintln(e.stdout, "The demo alliance is already in this database; its accounts are below.")
 		accounts = svc.DemoAccounts()
 	} else if err != nil {
 		return err

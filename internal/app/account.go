@@ -13,12 +13,11 @@ import (
 // ChangePassword changes the caller's own password after checking the current one,
 // and ends the caller's other sessions.
 func (s *Service) ChangePassword(ctx context.Context, a *Authenticated, current, next string) error {
-	u := a.User
-	res := userResource(u)
+	res := userResource(a.User)
 	if err := s.authorize(ctx, a.Caller, alliance.ActAccountWrite, res); err != nil {
 		return err
 	}
-	ok, err := credential.VerifyPassword(u.PasswordHash, current)
+	ok, err := s.verifyPassword(ctx, a.User.PasswordHash, current)
 	if err != nil {
 		return err
 	}
@@ -29,15 +28,22 @@ func (s *Service) ChangePassword(ctx context.Context, a *Authenticated, current,
 	if err := alliance.ValidatePassword(next); err != nil {
 		return err
 	}
-	hash, err := credential.HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
 	return s.store.Update(ctx, func(tx alliance.Tx) error {
-		u.PasswordHash = hash
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		u, err := s.mutateUser(ctx, tx, a.User.ID, func(u *alliance.User) error {
+			if u.DisabledAt != nil {
+				return errSessionEnded
+			}
+			u.PasswordHash = hash
+			return nil
+		})
+		if err != nil {
 			return err
 		}
+		*a.User = *u
 		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
@@ -52,11 +58,17 @@ func (s *Service) ChangePassword(ctx context.Context, a *Authenticated, current,
 
 // SetLanguage sets the caller's interface language; "" follows the browser.
 func (s *Service) SetLanguage(ctx context.Context, a *Authenticated, lang string) error {
-	u := a.User
-	return s.change(ctx, a.Caller, alliance.ActAccountWrite, userResource(u), func(tx alliance.Tx, e *alliance.AuditEntry) error {
-		u.Language = strings.TrimSpace(lang)
+	return s.change(ctx, a.Caller, alliance.ActAccountWrite, userResource(a.User), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		u, err := s.mutateUser(ctx, tx, a.User.ID, func(u *alliance.User) error {
+			u.Language = strings.TrimSpace(lang)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		*a.User = *u
 		e.Detail = "language " + u.Language
-		return tx.UpdateUser(ctx, u)
+		return nil
 	})
 }
 
@@ -69,6 +81,11 @@ type NewAPIToken struct {
 // CreateAPIToken creates a token for user u. lifetime 0 takes the default; it may
 // not exceed the deployment's maximum.
 func (s *Service) CreateAPIToken(ctx context.Context, c Caller, u *alliance.User, name string, lifetime time.Duration) (*NewAPIToken, error) {
+	if !c.Operator && c.SessionID == 0 {
+		// A token may not make tokens: a leaked one could otherwise keep itself
+		// alive for ever.
+		return nil, alliance.Errorf(alliance.CodeForbidden, "create API tokens from a signed-in session, not with a token")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil, alliance.Invalid("name", "give the token a name that says where it is used")
@@ -109,7 +126,7 @@ func (s *Service) APITokens(ctx context.Context, a *Authenticated) ([]alliance.A
 // RevokeAPIToken revokes one of the caller's tokens.
 func (s *Service) RevokeAPIToken(ctx context.Context, c Caller, id int64) error {
 	t, err := s.store.APIToken(ctx, id)
-	if alliance.IsNotFound(err) && c.UserID != 0 {
+	if alliance.IsNotFound(err) && !c.Operator {
 		return alliance.Errorf(alliance.CodeForbidden, "only the account's owner may do this") // as for another's token
 	}
 	if err != nil {
@@ -129,11 +146,13 @@ func (s *Service) RevokeAPIToken(ctx context.Context, c Caller, id int64) error 
 // the own organisation, a superadmin every organisation's.
 func (s *Service) AuditLog(ctx context.Context, c Caller, f alliance.AuditFilter) ([]alliance.AuditEntry, error) {
 	res := alliance.Resource{Type: "audit_log", OrgID: f.OrgID}
-	if c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+	if c.Role != alliance.RoleSuperadmin && !c.Operator {
 		res.OrgID = c.OrgID
 		f.OrgID = c.OrgID
 	}
-	if err := s.authorize(ctx, c, alliance.ActAuditRead, res); err != nil {
+	// Entries name staff and the addresses they work from: reading them is a
+	// read of personal data, audited like any other.
+	if err := s.read(ctx, c, alliance.ActAuditRead, res); err != nil {
 		return nil, err
 	}
 	return s.store.AuditEntries(ctx, f)

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"alliance"
@@ -47,6 +48,9 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	loginRate *credential.RateLimiter
+	// hashSlots bounds the argon2id computations running at once: each takes
+	// 19 MiB, so a flood of sign-ins must queue rather than exhaust memory.
+	hashSlots chan struct{}
 }
 
 // New returns a service over store.
@@ -57,7 +61,67 @@ func New(store alliance.Store, cfg Config, log *slog.Logger) *Service {
 		log:       log,
 		now:       time.Now,
 		loginRate: credential.NewRateLimiter(cfg.LoginsPerMinute, time.Minute),
+		hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
+}
+
+// verifyPassword checks a password against its hash, waiting for a free slot.
+func (s *Service) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	return credential.VerifyPassword(hash, password)
+}
+
+// hashPassword hashes a new password, waiting for a free slot.
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	return credential.HashPassword(password)
+}
+
+// mutateUser reads user id in tx, lets fn change it and writes it back. Every
+// change to a user goes through here: a copy read before the transaction could
+// undo a change committed meanwhile (a disabled account enabled again by a
+// concurrent sign-in, say). On PostgreSQL the read locks the row.
+func (s *Service) mutateUser(ctx context.Context, tx alliance.Tx, id int64, fn func(u *alliance.User) error) (*alliance.User, error) {
+	u, err := tx.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(u); err != nil {
+		return nil, err
+	}
+	return u, tx.UpdateUser(ctx, u)
+}
+
+// endAccess ends every session of a user and revokes their API tokens: after a
+// role change, a reset second factor or a disabled account, nothing issued
+// before may go on working.
+func (s *Service) endAccess(ctx context.Context, tx alliance.Tx, userID int64) error {
+	if _, err := tx.DeleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	toks, err := tx.APITokens(ctx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, t := range toks {
+		if t.RevokedAt == nil {
+			if err := tx.RevokeAPIToken(ctx, t.ID, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Config returns the service's settings.
@@ -75,10 +139,13 @@ type Caller struct {
 	alliance.Actor
 	RemoteAddr string
 	SessionID  int64 // 0 for API tokens and the command line
+	// Operator marks the command line run on the server, which the policy does
+	// not restrict: whoever runs it holds the database and the key file anyway.
+	Operator bool
 }
 
 // System is the caller used by the command line run by the operator on the server.
-func System() Caller { return Caller{RemoteAddr: "cli"} }
+func System() Caller { return Caller{RemoteAddr: "cli", Operator: true} }
 
 // entry starts an audit entry for c.
 func (c Caller) entry(act alliance.Action, r alliance.Resource, out alliance.Outcome) *alliance.AuditEntry {
@@ -97,8 +164,8 @@ func (c Caller) entry(act alliance.Action, r alliance.Resource, out alliance.Out
 // authorize asks the policy; a refusal is written to the audit log and returned as
 // a forbidden or unauthorised error.
 func (s *Service) authorize(ctx context.Context, c Caller, act alliance.Action, r alliance.Resource) error {
-	if c.RemoteAddr == "cli" && c.UserID == 0 {
-		return nil // the operator at the server's console
+	if c.Operator {
+		return nil
 	}
 	d := alliance.Authorize(c.Actor, act, r)
 	if d.Allow {

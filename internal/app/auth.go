@@ -17,6 +17,7 @@ const (
 	actLogoutAll    alliance.Action = "logout.everywhere"
 	actSecondFactor alliance.Action = "login.second_factor"
 	actEnrol2FA     alliance.Action = "account.enrol_2fa"
+	actEnrolStart   alliance.Action = "account.enrol_2fa_start"
 	actPassword     alliance.Action = "account.password"
 	actTokenCreate  alliance.Action = "token.create"
 	actTokenRevoke  alliance.Action = "token.revoke"
@@ -36,75 +37,90 @@ type Login struct {
 
 // Login checks a password and opens a session. Every attempt is audited; too many
 // attempts from one address are refused for a minute, and too many wrong passwords
-// for one account lock it for a while.
+// for one account lock it for a while. Unknown, disabled and locked accounts get
+// the same answer as a wrong password, after the same work, so that the answer
+// does not tell which accounts exist.
 func (s *Service) Login(ctx context.Context, email, password, remoteAddr string) (*Login, error) {
 	now := s.now()
 	c := Caller{RemoteAddr: remoteAddr}
 	res := alliance.Resource{Type: "session"}
-	if !s.loginRate.Allow(remoteAddr, now) {
+	if !s.loginRate.Allow("ip:"+remoteAddr, now) {
 		s.auditFailure(ctx, c, actLogin, res, "rate limited")
 		return nil, &alliance.Error{Code: alliance.CodeTooMany, Message: "too many sign-in attempts from this address; wait a minute and try again"}
 	}
 	u, err := s.store.UserByEmail(ctx, email)
-	if alliance.IsNotFound(err) {
-		credential.VerifyPassword(dummyHash, password) // same cost whether or not the account exists
-		s.auditFailure(ctx, c, actLogin, res, "unknown account")
-		return nil, errBadLogin
+	if err != nil && !alliance.IsNotFound(err) {
+		return nil, err
 	}
+	hash := dummyHash
+	if u != nil {
+		c.UserID, c.OrgID, res.OrgID, hash = u.ID, u.OrgID, u.OrgID, u.PasswordHash
+	}
+	ok, err := s.verifyPassword(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
-	c.UserID, c.OrgID = u.ID, u.OrgID
-	res.OrgID = u.OrgID
-	if u.DisabledAt != nil {
-		s.auditFailure(ctx, c, actLogin, res, "account disabled")
+	if refusal := loginRefusal(u, now); refusal != "" {
+		s.auditFailure(ctx, c, actLogin, res, refusal)
 		return nil, errBadLogin
-	}
-	if now.Before(u.LockedUntil) {
-		s.auditFailure(ctx, c, actLogin, res, "account locked")
-		return nil, &alliance.Error{Code: alliance.CodeTooMany, Message: "this account is locked after too many wrong passwords; try again in " + lockWait(u.LockedUntil.Sub(now))}
-	}
-	ok, err := credential.VerifyPassword(u.PasswordHash, password)
-	if err != nil {
-		return nil, err
 	}
 	if !ok {
-		return nil, s.failPassword(ctx, c, u, now)
+		return nil, s.failPassword(ctx, c, u.ID, now)
 	}
-	return s.openSession(ctx, c, u, now)
+	return s.openSession(ctx, c, u.ID, now)
 }
 
-func lockWait(d time.Duration) string {
-	return strconv.Itoa(int(d.Minutes())+1) + " min"
+// loginRefusal says why u may not sign in whatever the password, or "".
+func loginRefusal(u *alliance.User, now time.Time) string {
+	switch {
+	case u == nil:
+		return "unknown account"
+	case u.DisabledAt != nil:
+		return "account disabled"
+	case now.Before(u.LockedUntil):
+		return "account locked"
+	}
+	return ""
 }
 
-func (s *Service) failPassword(ctx context.Context, c Caller, u *alliance.User, now time.Time) error {
+// failPassword counts a wrong password on the freshly read account and locks it
+// at the limit.
+func (s *Service) failPassword(ctx context.Context, c Caller, id int64, now time.Time) error {
+	return s.countFailure(ctx, c, id, now, actLogin, alliance.Resource{Type: "session", OrgID: c.OrgID}, "wrong password", errBadLogin)
+}
+
+// countFailure records a failed password or second-factor code: it counts the
+// failure on the account, locks the account when the count reaches the limit,
+// writes the audit entry, and returns answer.
+func (s *Service) countFailure(ctx context.Context, c Caller, id int64, now time.Time, act alliance.Action, res alliance.Resource, detail string, answer error) error {
 	err := s.store.Update(ctx, func(tx alliance.Tx) error {
-		fresh, err := tx.User(ctx, u.ID)
+		_, err := s.mutateUser(ctx, tx, id, func(u *alliance.User) error {
+			u.FailedLogins++
+			if u.FailedLogins >= s.cfg.MaxFailedLogins {
+				u.LockedUntil, u.FailedLogins = now.Add(s.cfg.LockoutDuration), 0
+				detail += "; account locked"
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		fresh.FailedLogins++
-		detail := "wrong password"
-		if fresh.FailedLogins >= s.cfg.MaxFailedLogins {
-			fresh.LockedUntil = now.Add(s.cfg.LockoutDuration)
-			fresh.FailedLogins = 0
-			detail = "wrong password; account locked"
-		}
-		if err := tx.UpdateUser(ctx, fresh); err != nil {
-			return err
-		}
-		e := c.entry(actLogin, alliance.Resource{Type: "session", OrgID: u.OrgID}, alliance.OutcomeFailure)
+		e := c.entry(act, res, alliance.OutcomeFailure)
 		e.Detail = detail
 		return tx.AppendAudit(ctx, e)
 	})
 	if err != nil {
 		return err
 	}
-	return errBadLogin
+	return answer
 }
 
-func (s *Service) openSession(ctx context.Context, c Caller, u *alliance.User, now time.Time) (*Login, error) {
+// openSession opens a session once the password passed. The account is read again
+// in the transaction: a lock or a disabling committed while the password was being
+// checked still refuses the sign-in. The session has not passed the second factor,
+// whether or not the role needs one: if the role changes later, the policy asks for
+// it then.
+func (s *Service) openSession(ctx context.Context, c Caller, id int64, now time.Time) (*Login, error) {
 	token, hash, err := credential.NewToken("als_")
 	if err != nil {
 		return nil, err
@@ -114,24 +130,34 @@ func (s *Service) openSession(ctx context.Context, c Caller, u *alliance.User, n
 		return nil, err
 	}
 	sess := &alliance.Session{
-		TokenHash: hash, UserID: u.ID, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now,
+		TokenHash: hash, UserID: id, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.AbsoluteTimeout), RemoteAddr: c.RemoteAddr,
-		SecondFactor: !u.NeedsSecondFactor() || s.cfg.Demo,
 	}
+	var u *alliance.User
+	refusal := ""
 	err = s.store.Update(ctx, func(tx alliance.Tx) error {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		u, err = s.mutateUser(ctx, tx, id, func(u *alliance.User) error {
+			if refusal = loginRefusal(u, now); refusal != "" {
+				return errBadLogin
+			}
+			u.FailedLogins, u.LockedUntil = 0, time.Time{}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
 		e := c.entry(actLogin, alliance.Resource{Type: "session", ID: strconv.FormatInt(sess.ID, 10), OrgID: u.OrgID}, alliance.OutcomeSuccess)
-		if !sess.SecondFactor {
+		if u.NeedsSecondFactor() && !s.cfg.Demo {
 			e.Detail = "password accepted; second factor pending"
 		}
 		return tx.AppendAudit(ctx, e)
 	})
+	if refusal != "" {
+		s.auditFailure(ctx, c, actLogin, alliance.Resource{Type: "session", OrgID: c.OrgID}, refusal)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +268,8 @@ func (s *Service) TokenFromBearer(ctx context.Context, token, remoteAddr string)
 			return nil, err
 		}
 	}
+	// A token counts as having passed the second factor: tokens are created from
+	// sessions, and every change of role, second factor or state revokes them.
 	return &Authenticated{Caller: s.callerOf(u, true, remoteAddr, 0), User: u}, nil
 }
 

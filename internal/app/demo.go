@@ -38,16 +38,22 @@ var demoOrgs = []struct {
 var demoRoles = []alliance.Role{alliance.RoleAdmin, alliance.RoleCaseworker, alliance.RoleAnalyst, alliance.RoleViewer}
 
 // SeedDemo fills an empty database with the demo alliance: five organisations of a
-// fictional country, a user of each role in each, and a superadmin. It refuses a
-// database that already holds organisations, so real data is never mixed with demo
-// data.
+// fictional country, a user of each role in each, and a superadmin. On a database
+// that holds them already it answers with a conflict; on one that holds any other
+// organisation it refuses, so that demo mode never runs over real accounts.
 func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 	orgs, err := s.store.Organisations(ctx)
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range orgs {
+		if o.Country != DemoCountry {
+			// Demo mode waives the second factor: never on real accounts.
+			return nil, alliance.Errorf(alliance.CodeInvalid, "this database holds real organisations; --demo runs only on a new database or a demo one (give another --db)")
+		}
+	}
 	if len(orgs) > 0 {
-		return nil, alliance.Errorf(alliance.CodeConflict, "the database already holds %d organisations; demo data is only added to an empty database (use a new --db)", len(orgs))
+		return nil, alliance.Errorf(alliance.CodeConflict, "the demo alliance is already in this database")
 	}
 	var org *alliance.Organisation
 	for _, a := range s.DemoAccounts() {

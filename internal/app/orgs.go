@@ -21,7 +21,7 @@ func (s *Service) Organisations(ctx context.Context, c Caller) ([]alliance.Organ
 	if err != nil {
 		return nil, err
 	}
-	if c.Role == alliance.RoleSuperadmin || c.UserID == 0 {
+	if c.Role == alliance.RoleSuperadmin || c.Operator {
 		return all, nil
 	}
 	own := all[:0]

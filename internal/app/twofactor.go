@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -28,26 +29,38 @@ func (s *Service) NeedsEnrolment(u *alliance.User) bool {
 // StartEnrolment gives the user a new TOTP secret, kept until confirmed. A user who
 // already has a second factor must have it reset by an administrator first.
 func (s *Service) StartEnrolment(ctx context.Context, a *Authenticated) (*Enrolment, error) {
-	u := a.User
-	if u.TOTPEnabled {
+	if a.User.TOTPEnabled {
 		return nil, alliance.Errorf(alliance.CodeConflict, "a second factor is already set up; ask an administrator to reset it")
 	}
-	if u.TOTPSecret == "" {
-		secret, _, err := credential.NewTOTP("Alliance", u.Email)
+	if a.User.TOTPSecret == "" {
+		secret, _, err := credential.NewTOTP("Alliance", a.User.Email)
 		if err != nil {
 			return nil, err
 		}
-		u.TOTPSecret = secret
-		if err := s.store.Update(ctx, func(tx alliance.Tx) error { return tx.UpdateUser(ctx, u) }); err != nil {
+		var u *alliance.User
+		err = s.store.Update(ctx, func(tx alliance.Tx) error {
+			u, err = s.mutateUser(ctx, tx, a.User.ID, func(u *alliance.User) error {
+				if u.TOTPSecret == "" { // another tab may have started already
+					u.TOTPSecret = secret
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, a.Caller.entry(actEnrolStart, userResource(u), alliance.OutcomeSuccess))
+		})
+		if err != nil {
 			return nil, err
 		}
+		*a.User = *u
 	}
-	url := totpURL(u.Email, u.TOTPSecret)
+	url := totpURL(a.User.Email, a.User.TOTPSecret)
 	qr, err := credential.TOTPQRCodeDataURI(url)
 	if err != nil {
 		return nil, err
 	}
-	return &Enrolment{Secret: u.TOTPSecret, URL: url, QRDataURI: qr}, nil
+	return &Enrolment{Secret: a.User.TOTPSecret, URL: url, QRDataURI: qr}, nil
 }
 
 func totpURL(account, secret string) string {
@@ -134,7 +147,7 @@ func (s *Service) checkTOTP(u *alliance.User, code string) error {
 // session as having passed the second factor.
 func (s *Service) VerifySecondFactor(ctx context.Context, a *Authenticated, code string) error {
 	res := alliance.Resource{Type: "session", ID: strconv.FormatInt(a.Caller.SessionID, 10), OrgID: a.User.OrgID}
-	if !s.loginRate.Allow("2fa:"+strconv.FormatInt(a.User.ID, 10), s.now()) {
+	if !s.loginRate.Allow("user:"+strconv.FormatInt(a.User.ID, 10), s.now()) {
 		s.auditFailure(ctx, a.Caller, actSecondFactor, res, "rate limited")
 		return &alliance.Error{Code: alliance.CodeTooMany, Message: "too many attempts; wait a minute and try again"}
 	}
@@ -144,6 +157,9 @@ func (s *Service) VerifySecondFactor(ctx context.Context, a *Authenticated, code
 		var err error
 		if u, err = tx.User(ctx, a.User.ID); err != nil {
 			return err
+		}
+		if s.now().Before(u.LockedUntil) {
+			return errCodesLocked
 		}
 		detail, err := s.passCode(ctx, tx, u, code)
 		if err != nil {
@@ -156,15 +172,22 @@ func (s *Service) VerifySecondFactor(ctx context.Context, a *Authenticated, code
 		e.Detail = detail
 		return tx.AppendAudit(ctx, e)
 	})
-	if alliance.ErrorCode(err) == alliance.CodeUnauthorised {
-		s.auditFailure(ctx, a.Caller, actSecondFactor, res, "wrong code")
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errCodesLocked):
+		s.auditFailure(ctx, a.Caller, actSecondFactor, res, "account locked")
+		return err
+	case alliance.ErrorCode(err) == alliance.CodeUnauthorised:
+		// Wrong codes count towards the same lockout as wrong passwords, in the
+		// database, so that guessing cannot go on across servers or restarts.
+		return s.countFailure(ctx, a.Caller, a.User.ID, s.now(), actSecondFactor, res, "wrong code", err)
+	case err != nil:
 		return err
 	}
 	*a.User = *u
 	return nil
 }
+
+var errCodesLocked = &alliance.Error{Code: alliance.CodeTooMany, Field: "code", Message: "too many wrong codes; the account is locked for a while"}
 
 // passCode checks code against u, read in tx, as a TOTP code and, failing that,
 // as an unused recovery code, and uses it up: it stores the TOTP step or marks
@@ -187,27 +210,28 @@ func (s *Service) passCode(ctx context.Context, tx alliance.Tx, u *alliance.User
 	return "recovery code", nil
 }
 
-// ResetTwoFactor removes a user's second factor and recovery codes and ends their
-// sessions; at the next sign-in they enrol again.
+// ResetTwoFactor removes a user's second factor and recovery codes, ends their
+// sessions and revokes their API tokens; at the next sign-in they enrol again.
 func (s *Service) ResetTwoFactor(ctx context.Context, c Caller, userID int64) error {
 	u, err := s.userFor(ctx, c, alliance.ActUserReset2FA, userID)
 	if err != nil {
 		return err
 	}
-	res := userResource(u)
-	return s.change(ctx, c, alliance.ActUserReset2FA, res, func(tx alliance.Tx, _ *alliance.AuditEntry) error {
-		u.TOTPEnabled, u.TOTPSecret = false, ""
-		if err := tx.UpdateUser(ctx, u); err != nil {
+	return s.change(ctx, c, alliance.ActUserReset2FA, userResource(u), func(tx alliance.Tx, _ *alliance.AuditEntry) error {
+		_, err := s.mutateUser(ctx, tx, userID, func(u *alliance.User) error {
+			u.TOTPEnabled, u.TOTPSecret = false, ""
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
+		if err := tx.ReplaceRecoveryCodes(ctx, userID, nil); err != nil {
 			return err
 		}
-		_, err := tx.DeleteUserSessions(ctx, u.ID)
-		return err
+		return s.endAccess(ctx, tx, userID)
 	})
 }
 
 func userResource(u *alliance.User) alliance.Resource {
-	return alliance.Resource{Type: "user", ID: strconv.FormatInt(u.ID, 10), OrgID: u.OrgID, Owner: u.ID}
+	return alliance.Resource{Type: "user", ID: strconv.FormatInt(u.ID, 10), OrgID: u.OrgID, Owner: u.ID, Role: u.Role}
 }

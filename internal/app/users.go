@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"alliance"
-	"alliance/internal/credential"
 )
 
 // Users lists the users of an organisation. Names and emails are personal data, so
@@ -21,7 +20,7 @@ func (s *Service) Users(ctx context.Context, c Caller, orgID int64) ([]alliance.
 // organisation's would be (except to the operator), so that ids cannot be probed.
 func (s *Service) userFor(ctx context.Context, c Caller, act alliance.Action, id int64) (*alliance.User, error) {
 	u, err := s.store.User(ctx, id)
-	if alliance.IsNotFound(err) && c.UserID != 0 {
+	if alliance.IsNotFound(err) && !c.Operator {
 		if err := s.authorize(ctx, c, act, alliance.Resource{Type: "user", ID: strconv.FormatInt(id, 10), OrgID: -1}); err != nil {
 			return nil, err
 		}
@@ -65,10 +64,10 @@ func (s *Service) CreateUser(ctx context.Context, c Caller, n NewUser) (*allianc
 	if err := alliance.ValidatePassword(n.Password); err != nil {
 		return nil, err
 	}
-	if u.Role == alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+	if u.Role == alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && !c.Operator {
 		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may create a superadmin")
 	}
-	hash, err := credential.HashPassword(n.Password)
+	hash, err := s.hashPassword(ctx, n.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -97,31 +96,38 @@ type UserChange struct {
 	Disabled bool
 }
 
-// UpdateUser changes a user's name, role or disabled state. Disabling ends the
-// user's sessions.
+// UpdateUser changes a user's name, role or disabled state. A change of role or
+// disabling ends the user's sessions and revokes their API tokens: what was
+// issued under the old role must not outlive it (an analyst's session, which
+// needed no second factor, must not carry an administrator's powers).
 func (s *Service) UpdateUser(ctx context.Context, c Caller, id int64, ch UserChange) (*alliance.User, error) {
-	u, err := s.userFor(ctx, c, alliance.ActUserUpdate, id)
+	cur, err := s.userFor(ctx, c, alliance.ActUserUpdate, id)
 	if err != nil {
 		return nil, err
 	}
-	res := userResource(u)
-	if ch.Role == alliance.RoleSuperadmin && u.Role != alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
+	res := userResource(cur)
+	if err := s.authorize(ctx, c, alliance.ActUserUpdate, res); err != nil {
+		return nil, err
+	}
+	if ch.Role == alliance.RoleSuperadmin && cur.Role != alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && !c.Operator {
 		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may make a superadmin")
 	}
-	if u.Role == alliance.RoleSuperadmin && c.Role != alliance.RoleSuperadmin && c.UserID != 0 {
-		return nil, alliance.Errorf(alliance.CodeForbidden, "only a superadmin may change a superadmin")
-	}
-	err = s.change(ctx, c, alliance.ActUserUpdate, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
-		u.Name, u.Role = ch.Name, ch.Role
-		u.Normalise()
-		if err := u.Validate(); err != nil {
+	var u *alliance.User
+	err = s.commit(ctx, c, alliance.ActUserUpdate, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		var ended bool
+		u, err = s.mutateUser(ctx, tx, id, func(u *alliance.User) error {
+			ended = u.Role != ch.Role || (ch.Disabled && u.DisabledAt == nil)
+			u.Name, u.Role = ch.Name, ch.Role
+			u.Normalise()
+			s.setDisabled(u, ch.Disabled)
+			e.Detail = "role " + string(u.Role)
+			return u.Validate()
+		})
+		if err != nil || !ended {
 			return err
 		}
-		e.Detail = "role " + string(u.Role)
-		if err := s.setDisabled(ctx, tx, u, ch.Disabled); err != nil {
-			return err
-		}
-		return tx.UpdateUser(ctx, u)
+		e.Detail += "; sessions ended and tokens revoked"
+		return s.endAccess(ctx, tx, id)
 	})
 	if err != nil {
 		return nil, err
@@ -129,38 +135,14 @@ func (s *Service) UpdateUser(ctx context.Context, c Caller, id int64, ch UserCha
 	return u, nil
 }
 
-func (s *Service) setDisabled(ctx context.Context, tx alliance.Tx, u *alliance.User, disabled bool) error {
+func (s *Service) setDisabled(u *alliance.User, disabled bool) {
 	switch {
 	case disabled && u.DisabledAt == nil:
 		now := s.now()
 		u.DisabledAt = &now
-		_, err := tx.DeleteUserSessions(ctx, u.ID)
-		return err
 	case !disabled:
 		u.DisabledAt = nil
 	}
-	return nil
-}
-
-// SetPassword sets a new password for a user without the old one: the operator's
-// recovery path from the command line.
-func (s *Service) SetPassword(ctx context.Context, c Caller, id int64, password string) error {
-	if err := alliance.ValidatePassword(password); err != nil {
-		return err
-	}
-	u, err := s.store.User(ctx, id)
-	if err != nil {
-		return err
-	}
-	hash, err := credential.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	return s.change(ctx, c, alliance.ActUserUpdate, userResource(u), func(tx alliance.Tx, e *alliance.AuditEntry) error {
-		u.PasswordHash = hash
-		e.Detail = "password set"
-		return tx.UpdateUser(ctx, u)
-	})
 }
 
 // FindUser finds a user by email for a caller who may read that user; the read is

@@ -77,13 +77,14 @@ func (a *args) add(v any) string {
 }
 
 // auditQuery builds the query for f: the conditions are ANDed, and each has an
-// index that starts with its column and ends with seq.
+// index that starts with its column and ends with seq. The organisation condition
+// is an OR whose two branches use audit_log_resource_org and audit_log_actor_org.
 func auditQuery(f alliance.AuditFilter) (string, []any) {
 	var where []string
 	var a args
 	if f.OrgID != 0 {
 		p := a.add(f.OrgID)
-		where = append(where, `(actor_org_id = `+p+` OR resource_org_id = `+p+`)`)
+		where = append(where, `(resource_org_id = `+p+` OR (actor_org_id = `+p+` AND resource_org_id <= 0))`)
 	}
 	if f.ActorUserID != 0 {
 		where = append(where, `actor_user_id = `+a.add(f.ActorUserID))
@@ -121,7 +122,10 @@ func auditLimit(n int) int {
 }
 
 // AuditEntries returns the entries matching f, newest first: at most f.Limit
-// (default 50, at most 500).
+// (default 50, at most 500). An entry belongs to organisation f.OrgID when it is
+// about a resource of that organisation, or when its actor belongs to it and it is
+// about no organisation's resource (resource org 0, or -1 for a missing record):
+// what a superadmin does in another organisation shows there, not at home.
 func (r *reader) AuditEntries(ctx context.Context, f alliance.AuditFilter) ([]alliance.AuditEntry, error) {
 	query, args := auditQuery(f)
 	return r.auditList(ctx, query, args...)

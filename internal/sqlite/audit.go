@@ -63,7 +63,8 @@ func (t *tx) AppendAudit(ctx context.Context, e *alliance.AuditEntry) error {
 }
 
 // auditQuery builds the query for f: the conditions are ANDed, and each has an
-// index that starts with its column and ends with seq.
+// index that starts with its column and ends with seq. The organisation condition
+// is an OR whose two branches use audit_log_resource_org and audit_log_actor_org.
 func auditQuery(f alliance.AuditFilter) (string, []any) {
 	var where []string
 	var args []any
@@ -72,7 +73,7 @@ func auditQuery(f alliance.AuditFilter) (string, []any) {
 		args = append(args, vals...)
 	}
 	if f.OrgID != 0 {
-		add(`(actor_org_id = ? OR resource_org_id = ?)`, f.OrgID, f.OrgID)
+		add(`(resource_org_id = ? OR (actor_org_id = ? AND resource_org_id <= 0))`, f.OrgID, f.OrgID)
 	}
 	if f.ActorUserID != 0 {
 		add(`actor_user_id = ?`, f.ActorUserID)
@@ -110,7 +111,10 @@ func auditLimit(n int) int {
 }
 
 // AuditEntries returns the entries matching f, newest first: at most f.Limit
-// (default 50, at most 500).
+// (default 50, at most 500). An entry belongs to organisation f.OrgID when it is
+// about a resource of that organisation, or when its actor belongs to it and it is
+// about no organisation's resource (resource org 0, or -1 for a missing record):
+// what a superadmin does in another organisation shows there, not at home.
 func (r *reader) AuditEntries(ctx context.Context, f alliance.AuditFilter) ([]alliance.AuditEntry, error) {
 	query, args := auditQuery(f)
 	return r.auditList(ctx, query, args...)

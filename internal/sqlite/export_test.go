@@ -4,3 +4,6 @@ import "database/sql"
 
 // ReaderDB exposes the read-only pool to the tests.
 func ReaderDB(s *Store) *sql.DB { return s.readDB }
+
+// AuditQuery exposes the audit query builder, so that tests can check its plan.
+var AuditQuery = auditQuery

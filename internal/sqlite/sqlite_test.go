@@ -2,6 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,10 +61,85 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup Organisation(%d) = %v, %v; want %q", o.ID, got, err, o.Name)
 	}
 
+	// The copy holds password hashes and the audit log: owner only, like the database.
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("backup file: mode %v, error %v; want no permissions for group or others", fi.Mode(), err)
+	}
+
 	err = s.Backup(ctx, path)
 	if alliance.ErrorCode(err) != alliance.CodeConflict || !strings.Contains(alliance.ErrorMessage(err), "already exists") {
 		t.Errorf("Backup onto an existing file: error %v, want a conflict saying it already exists", err)
 	}
+	if got, err := b.Organisation(ctx, o.ID); err != nil || got.Name != o.Name {
+		t.Errorf("after a refused second backup, Organisation(%d) in the first = %v, %v; want it intact", o.ID, got, err)
+	}
+}
+
+func TestBackupFailureLeavesNoFile(t *testing.T) {
+	s := openReady(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	path := filepath.Join(dir, "backup.db")
+	if err := s.Backup(ctx, path); err == nil {
+		t.Fatal("Backup with a cancelled context succeeded; want an error")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a failed backup, Stat(%s) = %v; want the empty file removed", path, err)
+	}
+
+	err := s.Backup(t.Context(), filepath.Join(dir, "missing", "backup.db"))
+	if alliance.ErrorCode(err) != alliance.CodeInvalid || !strings.Contains(alliance.ErrorMessage(err), "does not exist") {
+		t.Errorf("Backup into a missing directory: error %v, want invalid, saying the directory does not exist", err)
+	}
+}
+
+// TestAuditOrgFilterPlan checks that the organisation filter, an OR, is answered
+// from the two organisation indexes rather than by reading the whole log.
+func TestAuditOrgFilterPlan(t *testing.T) {
+	s := openReady(t)
+	tests := []struct {
+		f    alliance.AuditFilter
+		want []string
+	}{
+		{alliance.AuditFilter{OrgID: 1}, []string{
+			"USING INDEX audit_log_resource_org (resource_org_id=?)",
+			"USING INDEX audit_log_actor_org (actor_org_id=?)"}},
+		{alliance.AuditFilter{OrgID: 1, BeforeSeq: 100}, []string{
+			"USING INDEX audit_log_resource_org (resource_org_id=? AND seq<?)",
+			"USING INDEX audit_log_actor_org (actor_org_id=? AND seq<?)"}},
+	}
+	for _, tc := range tests {
+		query, args := sqlite.AuditQuery(tc.f)
+		plan := queryPlan(t, s, query, args...)
+		for _, w := range tc.want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("plan of AuditEntries(%+v) lacks %q:\n%s", tc.f, w, plan)
+			}
+		}
+	}
+}
+
+func queryPlan(t *testing.T, s *sqlite.Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.RawDB().QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatalf("EXPLAIN QUERY PLAN: %v", err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatalf("EXPLAIN QUERY PLAN: %v", err)
+		}
+		lines = append(lines, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("EXPLAIN QUERY PLAN: %v", err)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func TestReaderIsReadOnly(t *testing.T) {

@@ -122,19 +122,25 @@ func testAuditFilters(t *testing.T, e *env) {
 		f    alliance.AuditFilter
 		want []int64
 	}{
-		{"all", alliance.AuditFilter{}, []int64{6, 5, 4, 3, 2, 1}},
-		{"org 1, as actor or resource", alliance.AuditFilter{OrgID: 1}, []int64{6, 5, 3, 1}},
-		{"org 2", alliance.AuditFilter{OrgID: 2}, []int64{5, 3, 2}},
+		{"all", alliance.AuditFilter{}, []int64{9, 8, 7, 6, 5, 4, 3, 2, 1}},
+		// An organisation sees the entries about its resources, and those of its
+		// members about no organisation's resource (0, or -1 for a missing record).
+		{"org 1", alliance.AuditFilter{OrgID: 1}, []int64{9, 8, 6, 5, 1}},
+		{"org 2", alliance.AuditFilter{OrgID: 2}, []int64{7, 3, 2}},
+		{"org 3, no entries", alliance.AuditFilter{OrgID: 3}, []int64{}},
+		{"superadmin, seen at home", alliance.AuditFilter{OrgID: 1, ActorUserID: 30}, []int64{9, 8}},
+		{"superadmin, seen where they acted", alliance.AuditFilter{OrgID: 2, ActorUserID: 30}, []int64{7}},
 		{"actor", alliance.AuditFilter{ActorUserID: 10}, []int64{6, 3, 1}},
-		{"resource type", alliance.AuditFilter{ResourceType: "user"}, []int64{5, 2, 1}},
+		{"resource type", alliance.AuditFilter{ResourceType: "user"}, []int64{9, 7, 5, 2, 1}},
 		{"resource", alliance.AuditFilter{ResourceType: "user", ResourceID: "21"}, []int64{5, 1}},
-		{"since, inclusive", alliance.AuditFilter{Since: minute(2)}, []int64{6, 5, 4, 3}},
+		{"since, inclusive", alliance.AuditFilter{Since: minute(2)}, []int64{9, 8, 7, 6, 5, 4, 3}},
 		{"until, exclusive", alliance.AuditFilter{Until: minute(2)}, []int64{2, 1}},
 		{"since and until", alliance.AuditFilter{Since: minute(1), Until: minute(3)}, []int64{3, 2}},
 		{"before seq", alliance.AuditFilter{BeforeSeq: 4}, []int64{3, 2, 1}},
-		{"limit", alliance.AuditFilter{Limit: 2}, []int64{6, 5}},
-		{"page", alliance.AuditFilter{OrgID: 1, BeforeSeq: 5, Limit: 1}, []int64{3}},
+		{"limit", alliance.AuditFilter{Limit: 2}, []int64{9, 8}},
+		{"page", alliance.AuditFilter{OrgID: 1, BeforeSeq: 8, Limit: 2}, []int64{6, 5}},
 		{"org and actor", alliance.AuditFilter{OrgID: 1, ActorUserID: 20}, []int64{5}},
+		{"org and resource", alliance.AuditFilter{OrgID: 1, ResourceType: "user", ResourceID: "22"}, []int64{}},
 		{"nothing", alliance.AuditFilter{ActorUserID: 99}, []int64{}},
 	}
 	for _, tc := range tests {
@@ -148,8 +154,9 @@ func testAuditFilters(t *testing.T, e *env) {
 	}
 }
 
-// filterEntries returns six entries a minute apart from base, of users 10 (org
-// 1) and 20 (org 2) and of the system, about resources of orgs 1 and 2.
+// filterEntries returns nine entries a minute apart from base, of users 10 (org
+// 1) and 20 (org 2), of the system, and of superadmin 30 (whose home is org 1),
+// about resources of orgs 1 and 2, of no organisation (0) and missing ones (-1).
 func filterEntries() []*alliance.AuditEntry {
 	rows := []struct {
 		user, org   int64
@@ -162,6 +169,9 @@ func filterEntries() []*alliance.AuditEntry {
 		{0, 0, "", "", 0},
 		{20, 2, "user", "21", 1},
 		{10, 1, "session", "", 0},
+		{30, 1, "user", "22", 2},   // a superadmin acts in another organisation
+		{30, 1, "session", "", 0},  // e.g. signs in
+		{30, 1, "user", "404", -1}, // is refused a record that does not exist
 	}
 	var entries []*alliance.AuditEntry
 	for i, r := range rows {

@@ -64,6 +64,7 @@ type OrgPage struct {
 	Types    []alliance.OrgType
 	Roles    []alliance.Role
 	CanEdit  bool
+	CanList  bool // may see the users (names and emails are personal data)
 	CanUsers bool
 	Form     alliance.Organisation
 	NewUser  app.NewUser
@@ -83,17 +84,20 @@ func (s *Server) renderOrg(w http.ResponseWriter, r *http.Request, status int, b
 	if err != nil {
 		return err
 	}
-	users, err := s.svc.Users(r.Context(), c, id)
-	if err != nil {
-		return err
+	res := alliance.Resource{Type: "organisation", ID: strconv.FormatInt(id, 10), OrgID: id}
+	var users []alliance.User
+	canList := alliance.Authorize(c.Actor, alliance.ActUserList, res).Allow
+	if canList {
+		if users, err = s.svc.Users(r.Context(), c, id); err != nil {
+			return err
+		}
 	}
 	if form == nil {
 		form = o
 	}
-	res := alliance.Resource{Type: "organisation", ID: strconv.FormatInt(id, 10), OrgID: id}
 	b.Title = o.Name
 	return s.render(w, status, "org", &OrgPage{
-		Base: b, O: o, Users: users, Types: alliance.OrgTypes, Roles: s.assignableRoles(c), Form: *form, NewUser: nu,
+		Base: b, O: o, Users: users, CanList: canList, Types: alliance.OrgTypes, Roles: s.assignableRoles(c), Form: *form, NewUser: nu,
 		CanEdit:  alliance.Authorize(c.Actor, alliance.ActOrgUpdate, res).Allow,
 		CanUsers: alliance.Authorize(c.Actor, alliance.ActUserCreate, res).Allow,
 	})

@@ -3,7 +3,9 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"alliance/internal/app"
 	"alliance/internal/credential"
@@ -31,9 +33,13 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	return s.render(w, status, "login", &LoginPage{Base: b, Email: email, Next: safeNext(r.FormValue("next"))})
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path, without scheme,
+// host, backslash or control character (browsers drop tabs and newlines, so
+// "/\t/evil.example" would become "//evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
 		return "/"
 	}
 	return next
@@ -54,7 +60,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case s.svc.NeedsEnrolment(l.User):
 		next = "/account/2fa"
-	case !l.Session.SecondFactor:
+	case l.User.NeedsSecondFactor() && !s.svc.Config().Demo:
 		next = "/login/2fa?next=" + urlQuery(next)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -58,12 +58,12 @@ func FuzzAuditFilter(f *testing.F) {
 
 // FuzzSafeNext checks that no redirect target leaves the site.
 func FuzzSafeNext(f *testing.F) {
-	for _, s := range []string{"/account", "//evil.example", "https://evil.example", `/\evil`, "", "/a?b=c"} {
+	for _, s := range []string{"/account", "//evil.example", "https://evil.example", `/\evil`, "", "/a?b=c", "/\t/evil.example"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, next string) {
 		got := safeNext(next)
-		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.Contains(got, `\`) {
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsAny(got, "\\\t\r\n") {
 			t.Errorf("safeNext(%q) = %q leaves the site", next, got)
 		}
 	})

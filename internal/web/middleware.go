@@ -212,11 +212,15 @@ func checkContentType(r *http.Request, api bool) error {
 	return nil
 }
 
-// clientAddr is the caller's IP address, recorded in the audit log.
+// clientAddr is the caller's IP address, recorded in the audit log and used to
+// limit sign-in attempts. Behind a trusted proxy it is the last address of
+// X-Forwarded-For, the one that proxy added: the ones before it are whatever the
+// client chose to send.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.opts.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		if ip := net.ParseIP(strings.TrimSpace(hops[len(hops)-1])); ip != nil {
+			return ip.String()
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
