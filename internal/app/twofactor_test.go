@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"alliance"
+	"alliance/internal/apptest"
 	"alliance/internal/sqlite"
-	"alliance/internal/vault"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pquerna/otp/totp"
@@ -39,30 +38,14 @@ type twoFactorEnv struct {
 func newTwoFactorEnv(t *testing.T) *twoFactorEnv {
 	t.Helper()
 	ctx := t.Context()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "alliance.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	master, _, err := vault.LoadOrCreateMasterKey(filepath.Join(dir, "alliance.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Open(ctx, master, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.UseKeys(v, v.AuditChainer())
+	st := apptest.Store(t)
 	e := &twoFactorEnv{t: t, ctx: ctx, store: st}
 	e.svc = e.newService(t0)
 	o := &alliance.Organisation{Name: "Labour Inspectorate", Type: alliance.OrgLabourInspectorate, Country: "RO", Languages: []string{"ro"}}
 	if err := e.svc.CreateOrganisation(ctx, System(), o); err != nil {
 		t.Fatalf("CreateOrganisation: %v", err)
 	}
+	var err error
 	e.user, err = e.svc.CreateUser(ctx, System(), NewUser{OrgID: o.ID, Email: "ana.pop@example.org",
 		Name: "Ana Pop", Role: alliance.RoleCaseworker, Password: testPassword})
 	if err != nil {

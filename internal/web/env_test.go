@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,9 +17,8 @@ import (
 
 	"alliance"
 	"alliance/internal/app"
+	"alliance/internal/apptest"
 	"alliance/internal/metrics"
-	"alliance/internal/sqlite"
-	"alliance/internal/vault"
 )
 
 // testEnv is a whole server over a real SQLite database and real keys.
@@ -81,24 +79,7 @@ const testPassword = "correct horse battery staple"
 func newTestEnv(t *testing.T, cfg app.Config) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	master, _, err := vault.LoadOrCreateMasterKey(filepath.Join(dir, "test.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Open(ctx, master, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.UseKeys(v, v.AuditChainer())
+	st := apptest.Store(t)
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := app.New(st, cfg, log)
