@@ -95,6 +95,9 @@ func (s *Server) renderOrg(w http.ResponseWriter, r *http.Request, status int, b
 	if form == nil {
 		form = o
 	}
+	if nu.Role == "" {
+		nu.Role = alliance.RoleViewer // the least power unless chosen otherwise
+	}
 	b.Title = o.Name
 	return s.render(w, status, "org", &OrgPage{
 		Base: b, O: o, Users: users, CanList: canList, Types: alliance.OrgTypes, Roles: s.assignableRoles(c), Form: *form, NewUser: nu,
