@@ -32,6 +32,8 @@ type Store struct {
 	writer *sql.DB
 	readDB *sql.DB
 	keys   *keyring
+	// prepared statements of each pool, reused across queries
+	readStmts, writeStmts *stmtCache
 }
 
 var _ alliance.Store = (*Store)(nil)
@@ -62,7 +64,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite database %s for reading: %w", abs, err)
 	}
 	k := &keyring{}
-	return &Store{reader: reader{q: readDB, keys: k}, writer: writer, readDB: readDB, keys: k}, nil
+	rs, ws := newStmtCache(readDB), newStmtCache(writer)
+	return &Store{reader: reader{q: pooled{rs}, keys: k}, writer: writer, readDB: readDB, keys: k, readStmts: rs, writeStmts: ws}, nil
 }
 
 // createPrivate creates a new database file readable by its owner only; SQLite
@@ -116,7 +119,7 @@ func (s *Store) UseKeys(c alliance.FieldCipher, a *alliance.AuditChainer) {
 // through the Tx see the transaction's own writes.
 func (s *Store) Update(ctx context.Context, fn func(alliance.Tx) error) error {
 	return s.write(ctx, func(t *sql.Tx) error {
-		return fn(&tx{reader{q: t, keys: s.keys}})
+		return fn(&tx{reader{q: inTx{t, s.writeStmts}, keys: s.keys}})
 	})
 }
 
@@ -140,6 +143,7 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", translate(err, nil))
 	}
+	s.writeStmts.preparePending(ctx)
 	return nil
 }
 
@@ -168,5 +172,7 @@ func (s *Store) PoolStats() alliance.PoolStats {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	s.readStmts.close()
+	s.writeStmts.close()
 	return errors.Join(s.readDB.Close(), s.writer.Close())
 }

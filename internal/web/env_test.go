@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,7 +24,7 @@ import (
 
 // testEnv is a whole server over a real SQLite database and real keys.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	store alliance.Store
 	svc   *app.Service
 	srv   *Server
@@ -76,7 +77,7 @@ func (e *testEnv) session(key string) testSession {
 
 const testPassword = "correct horse battery staple"
 
-func newTestEnv(t *testing.T, cfg app.Config) *testEnv {
+func newTestEnv(t testing.TB, cfg app.Config) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := apptest.Store(t)
@@ -214,3 +215,13 @@ func (e *testEnv) form(target, cookie, csrf string, vals url.Values) *httptest.R
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// tokenOf reads the secret of a token the API created.
+func tokenOf(t testing.TB, body []byte) string {
+	t.Helper()
+	var v struct{ Token string }
+	if err := json.Unmarshal(body, &v); err != nil || v.Token == "" {
+		t.Fatalf("no token in %s", body)
+	}
+	return v.Token
+}
