@@ -8,12 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -74,36 +76,87 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// pages are the parsed templates: each page is the layout plus its own file.
-type pages struct{ byName map[string]*template.Template }
+// pages are the parsed templates, one set per interface language: each page is
+// the layout plus its own file.
+type pages struct {
+	byLang map[string]map[string]*template.Template // language → page name → template
+}
 
-func parsePages(a *assets) (*pages, error) {
+// fixedText matches a translation without arguments, {{.T "key"}} or
+// {{$.T "key"}}, and a static file's URL, {{asset "name"}}: both are known when
+// the server starts, so they are written into each language's templates then.
+// Executing them per request was most of the cost of rendering a page.
+var fixedText = regexp.MustCompile(`\{\{\$?\.T "([a-z0-9_.]+)"\}\}|\{\{asset "([^"]+)"\}\}`)
+
+// compile writes the fixed text of lang into a template's source. Translations
+// are HTML-escaped: the templates use them only in text and quoted attributes.
+func compile(src string, lang string, cat *i18n.Catalog, a *assets) string {
+	return fixedText.ReplaceAllStringFunc(src, func(m string) string {
+		sub := fixedText.FindStringSubmatch(m)
+		if sub[1] != "" {
+			return html.EscapeString(cat.T(lang, sub[1]))
+		}
+		return a.url(sub[2])
+	})
+}
+
+func parsePages(a *assets, cat *i18n.Catalog) (*pages, error) {
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range i18n.Languages {
+		set, err := parseLanguage(a, cat, lang)
+		if err != nil {
+			return nil, err
+		}
+		p.byLang[lang] = set
+	}
+	return p, nil
+}
+
+func parseLanguage(a *assets, cat *i18n.Catalog, lang string) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset": a.url,
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"list":  func(s []string) string { return strings.Join(s, ", ") },
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.tmpl")
-	if err != nil {
-		return nil, err
+	read := func(name string) (string, error) {
+		b, err := templateFS.ReadFile("templates/" + name)
+		return compile(string(b), lang, cat, a), err
+	}
+	layout := template.New("layout.html").Funcs(funcs)
+	for _, name := range []string{"layout.html", "partials.tmpl"} {
+		src, err := read(name)
+		t := layout
+		if name != layout.Name() {
+			t = layout.New(name)
+		}
+		if err == nil {
+			_, err = t.Parse(src)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	set := map[string]*template.Template{}
 	for _, f := range files {
 		name := path.Base(f)
 		if name == "layout.html" {
 			continue
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, f)
+		src, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.Must(layout.Clone()).New(name).Parse(src)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
-		p.byName[strings.TrimSuffix(name, ".html")] = t
+		set[strings.TrimSuffix(name, ".html")] = t
 	}
-	return p, nil
+	return set, nil
 }
 
 // Base is what every page shows: the layout's navigation, the user, the
@@ -189,7 +242,7 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 // render executes a page into a buffer and writes it only when it succeeded, so a
 // template error never sends half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) error {
-	t, ok := s.pages.byName[name]
+	t, ok := s.pages.byLang[p.base().Lang][name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}

@@ -56,7 +56,7 @@ func New(svc *app.Service, reg *metrics.Registry, log *slog.Logger, opts Options
 	if err != nil {
 		return nil, err
 	}
-	pg, err := parsePages(as)
+	pg, err := parsePages(as, cat)
 	if err != nil {
 		return nil, err
 	}
