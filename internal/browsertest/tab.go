@@ -269,3 +269,19 @@ func abbreviate(js string) string {
 	}
 	return fmt.Sprintf("%q…", string(r[:max]))
 }
+
+// SetHeaders sends the given HTTP headers with every later request of the tab,
+// e.g. Accept-Language to see the pages as a browser set to another language
+// would.
+func (tab *Tab) SetHeaders(headers map[string]string) {
+	tab.t.Helper()
+	h := network.Headers{}
+	for k, v := range headers {
+		h[k] = v
+	}
+	ctx, cancel := context.WithTimeout(tab.ctx, ActionTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h}); err != nil {
+		tab.fail("set extra HTTP headers", err)
+	}
+}

@@ -142,46 +142,60 @@ func setLanguage(t *testing.T, tab *browsertest.Tab, base, lang string) {
 }
 
 // TestBrowserSecondFactor walks enrolment and sign-in with a recovery code in a
-// real browser, outside demo mode.
+// real browser, outside demo mode, once in each interface language (chosen by
+// the browser's Accept-Language, as for someone not yet signed in).
 func TestBrowserSecondFactor(t *testing.T) {
 	e := newTestEnv(t, testConfig())
 	srv := httptest.NewServer(e.srv)
 	t.Cleanup(srv.Close)
 	b := browsertest.New(t)
-	tab := b.NewTab(t)
-	signInBrowser(t, tab, srv.URL, "caseworker0@example.org", testPassword)
-	if !strings.HasSuffix(tab.URL(), "/account/2fa") {
-		t.Fatalf("a caseworker without a second factor landed on %s, want /account/2fa", tab.URL())
+	users := []string{"caseworker@0", "viewer@0", "target@0", "caseworker@1", "viewer@1", "target@1"}
+	for i, lang := range i18n.Languages {
+		u := e.users[users[i]]
+		t.Run(lang, func(t *testing.T) {
+			tab := b.NewTab(t)
+			tab.SetHeaders(map[string]string{"Accept-Language": lang})
+			walkSecondFactor(t, tab, srv.URL, lang, u)
+		})
 	}
-	checkPage(t, tab, srv.URL, "en", true)
+}
+
+func walkSecondFactor(t *testing.T, tab *browsertest.Tab, base, lang string, u *alliance.User) {
+	tab.Navigate(base + "/login")
+	checkPage(t, tab, base, lang, true)
+	signInBrowser(t, tab, base, u.Email, testPassword)
+	if !strings.HasSuffix(tab.URL(), "/account/2fa") {
+		t.Fatalf("a %s without a second factor landed on %s, want /account/2fa", u.Role, tab.URL())
+	}
+	checkPage(t, tab, base, lang, true)
 	var natural int
 	tab.Eval(`document.querySelector("img.qr").naturalWidth`, &natural)
 	if natural < 100 {
 		t.Errorf("the QR code did not render (natural width %d)", natural)
 	}
-	secret := tab.Text("code.secret")
-	code, err := totp.GenerateCode(secret, time.Now())
+	code, err := totp.GenerateCode(tab.Text("code.secret"), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	tab.Fill("#code", code)
 	tab.Submit("main form button[type=submit]")
-	checkPage(t, tab, srv.URL, "en", true)
+	checkPage(t, tab, base, lang, true)
 	var codes []string
 	tab.Eval(`Array.from(document.querySelectorAll("ol.codes code")).map(c => c.textContent)`, &codes)
 	if len(codes) != app.RecoveryCodeCount {
 		t.Fatalf("%d recovery codes shown, want %d", len(codes), app.RecoveryCodeCount)
 	}
-	tab.Navigate(srv.URL + "/account")
+	tab.Navigate(base + "/account")
 	tab.Submit("header form button[type=submit]") // sign out
-	signInBrowser(t, tab, srv.URL, "caseworker0@example.org", testPassword)
+	signInBrowser(t, tab, base, u.Email, testPassword)
 	if !strings.Contains(tab.URL(), "/login/2fa") {
 		t.Fatalf("second sign-in landed on %s, want /login/2fa", tab.URL())
 	}
-	checkPage(t, tab, srv.URL, "en", true)
+	checkPage(t, tab, base, lang, true)
 	tab.Fill("#code", strings.ToUpper(codes[3]))
 	tab.Submit("main form button[type=submit]")
-	if got := tab.Text("h1"); !strings.Contains(got, "caseworker") {
-		t.Errorf("after the recovery code the page says %q, want the welcome", got)
+	if got := tab.Text("h1"); !strings.Contains(got, u.Name) {
+		t.Errorf("after the recovery code the page says %q, want the welcome of %s", got, u.Name)
 	}
+	checkPage(t, tab, base, lang, true)
 }
