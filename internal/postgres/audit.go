@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 const auditColumns = `seq, occurred_at, actor_user_id, actor_org_id, action, resource_type, resource_id,
@@ -22,7 +23,7 @@ const (
 	auditScanBatch    = 500
 )
 
-func scanAudit(r scanner) (*alliance.AuditEntry, error) {
+func scanAudit(r sqlstore.Scanner) (*alliance.AuditEntry, error) {
 	var e alliance.AuditEntry
 	err := r.Scan(&e.Seq, &e.Time, &e.ActorUserID, &e.ActorOrgID, &e.Action, &e.ResourceType, &e.ResourceID,
 		&e.ResourceOrg, &e.RemoteAddr, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash)
@@ -39,7 +40,7 @@ func scanAudit(r scanner) (*alliance.AuditEntry, error) {
 // read after the lock sees it. The lock is held until the transaction ends, so
 // callers append last, just before they commit.
 func (t *tx) AppendAudit(ctx context.Context, e *alliance.AuditEntry) error {
-	chain, err := t.keys.chainer()
+	chain, err := t.keys.Chainer()
 	if err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func (t *tx) AppendAudit(ctx context.Context, e *alliance.AuditEntry) error {
 	_, err = t.q.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		e.Seq, e.Time, e.ActorUserID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID,
-		e.ResourceOrg, e.RemoteAddr, e.Outcome, e.Detail, nonNil(e.PrevHash), e.Hash)
+		e.ResourceOrg, e.RemoteAddr, e.Outcome, e.Detail, sqlstore.NonNil(e.PrevHash), e.Hash)
 	if err != nil {
 		return fmt.Errorf("append audit entry %d: %w", e.Seq, translate(err))
 	}
@@ -132,20 +133,7 @@ func (r *reader) AuditEntries(ctx context.Context, f alliance.AuditFilter) ([]al
 }
 
 func (r *reader) auditList(ctx context.Context, query string, args ...any) ([]alliance.AuditEntry, error) {
-	rows, err := r.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list audit entries: %w", err)
-	}
-	defer rows.Close()
-	list := []alliance.AuditEntry{}
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list audit entries: %w", err)
-		}
-		list = append(list, *e)
-	}
-	return list, rows.Err()
+	return sqlstore.List(ctx, r.q, "list audit entries", scanAudit, query, args...)
 }
 
 // ScanAudit calls fn for every audit entry in sequence order. It reads the log

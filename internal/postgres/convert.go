@@ -45,30 +45,6 @@ func timePtr(v sql.NullTime) *time.Time {
 	return &t
 }
 
-// stamp sets *t to now when it is zero and truncates it to what the store keeps.
-func stamp(t *time.Time) {
-	if t.IsZero() {
-		*t = time.Now()
-	}
-	*t = t.UTC().Truncate(time.Microsecond)
-}
-
-// nullBytes stores a nil slice as NULL.
-func nullBytes(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return b
-}
-
-// nonNil stores a nil slice as an empty bytea rather than NULL.
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
 // constraintFields maps a constraint name to the error it means for the user.
 var constraintFields = map[string]*alliance.Error{
 	"organisations_name_unique": {Code: alliance.CodeConflict, Field: "name", Message: "an organisation with this name already exists"},
@@ -105,19 +81,4 @@ func translate(err error) error {
 		return &alliance.Error{Code: alliance.CodeInvalid, Message: "refers to a record that does not exist", Err: err}
 	}
 	return err
-}
-
-// orNotFound returns err, or ErrNotFound when a statement that should have
-// changed a row changed none.
-func orNotFound(err error) error {
-	if err != nil {
-		return err
-	}
-	return alliance.ErrNotFound
-}
-
-// affected returns the number of rows a statement changed.
-func affected(res sql.Result) (int, error) {
-	n, err := res.RowsAffected()
-	return int(n), err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 // DataKeys returns every data key, oldest first. It needs no cipher: the vault
@@ -30,7 +31,7 @@ func (r *reader) DataKeys(ctx context.Context) ([]alliance.DataKey, error) {
 // AddDataKey stores k and sets its ID (and CreatedAt when zero). When k.Active
 // is set, k becomes the only active key.
 func (t *tx) AddDataKey(ctx context.Context, k *alliance.DataKey) error {
-	stamp(&k.CreatedAt)
+	sqlstore.Stamp(&k.CreatedAt)
 	err := t.q.QueryRowContext(ctx, `INSERT INTO data_keys (wrapped, active, created_at) VALUES ($1, false, $2)
 		RETURNING id`, k.Wrapped, k.CreatedAt).Scan(&k.ID)
 	if err != nil {

@@ -3,23 +3,16 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const orgColumns = `id, name, type, country, languages, created_at`
 
-// nameKey is the form of an organisation name that must be unique: names that
-// differ only in case or surrounding space are the same organisation. It is
-// computed here, not by the database, so that both stores agree on it.
-func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanOrg(r scanner) (*alliance.Organisation, error) {
+func scanOrg(r sqlstore.Scanner) (*alliance.Organisation, error) {
 	var o alliance.Organisation
 	// A pgtype.Map is not safe for concurrent use; a fresh one is cheap.
 	langs := pgtype.NewMap().SQLScanner(&o.Languages)
@@ -51,28 +44,15 @@ func (r *reader) Organisation(ctx context.Context, id int64) (*alliance.Organisa
 
 // Organisations returns every organisation in the order they were created.
 func (r *reader) Organisations(ctx context.Context) ([]alliance.Organisation, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
-	}
-	defer rows.Close()
-	list := []alliance.Organisation{}
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list organisations: %w", err)
-		}
-		list = append(list, *o)
-	}
-	return list, rows.Err()
+	return sqlstore.List(ctx, r.q, "list organisations", scanOrg, `SELECT `+orgColumns+` FROM organisations ORDER BY id`)
 }
 
 // CreateOrganisation stores o and sets its ID (and CreatedAt when zero).
 func (t *tx) CreateOrganisation(ctx context.Context, o *alliance.Organisation) error {
-	stamp(&o.CreatedAt)
+	sqlstore.Stamp(&o.CreatedAt)
 	err := t.q.QueryRowContext(ctx, `INSERT INTO organisations (name, name_key, type, country, languages, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		o.Name, nameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.CreatedAt).Scan(&o.ID)
+		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.CreatedAt).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("create organisation: %w", translate(err))
 	}
@@ -83,12 +63,12 @@ func (t *tx) CreateOrganisation(ctx context.Context, o *alliance.Organisation) e
 func (t *tx) UpdateOrganisation(ctx context.Context, o *alliance.Organisation) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE organisations
 		SET name = $1, name_key = $2, type = $3, country = $4, languages = $5 WHERE id = $6`,
-		o.Name, nameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.ID)
+		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languages(o.Languages), o.ID)
 	if err != nil {
 		return fmt.Errorf("update organisation %d: %w", o.ID, translate(err))
 	}
-	if n, err := affected(res); err != nil || n == 0 {
-		return fmt.Errorf("update organisation %d: %w", o.ID, orNotFound(err))
+	if n, err := sqlstore.Affected(res); err != nil || n == 0 {
+		return fmt.Errorf("update organisation %d: %w", o.ID, sqlstore.OrNotFound(err))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"alliance/internal/sqlstore"
 )
 
 // ReplaceRecoveryCodes discards a user's recovery codes and stores new hashes.
@@ -29,7 +31,7 @@ func (t *tx) UseRecoveryCode(ctx context.Context, userID int64, hash []byte, now
 	if err != nil {
 		return false, fmt.Errorf("use recovery code of user %d: %w", userID, err)
 	}
-	n, err := affected(res)
+	n, err := sqlstore.Affected(res)
 	return n == 1, err
 }
 

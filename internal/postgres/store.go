@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,7 +34,7 @@ type Store struct {
 	reader
 
 	db   *sql.DB
-	keys *keyring
+	keys *sqlstore.Keyring
 }
 
 var _ alliance.Store = (*Store)(nil)
@@ -60,7 +61,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, connectError(cfg, err)
 	}
-	k := &keyring{}
+	k := &sqlstore.Keyring{}
 	return &Store{reader: reader{q: db, keys: k}, db: db, keys: k}, nil
 }
 
@@ -93,7 +94,7 @@ func (s *Store) RawDB() *sql.DB { return s.db }
 
 // UseKeys installs the cipher for identity fields and the audit chainer.
 func (s *Store) UseKeys(c alliance.FieldCipher, a *alliance.AuditChainer) {
-	s.keys.set(c, a)
+	s.keys.Set(c, a)
 }
 
 // Update runs fn in a transaction and commits when fn returns nil.

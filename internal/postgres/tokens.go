@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 const tokenColumns = `id, user_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at`
 
-func scanToken(r scanner) (*alliance.APIToken, error) {
+func scanToken(r sqlstore.Scanner) (*alliance.APIToken, error) {
 	var k alliance.APIToken
 	var revoked, used sql.NullTime
 	err := r.Scan(&k.ID, &k.UserID, &k.Name, &k.Prefix, &k.Hash, &k.CreatedAt, &k.ExpiresAt, &revoked, &used)
@@ -43,25 +44,12 @@ func (r *reader) APIToken(ctx context.Context, id int64) (*alliance.APIToken, er
 
 // APITokens lists the tokens of a user, revoked ones included, oldest first.
 func (r *reader) APITokens(ctx context.Context, userID int64) ([]alliance.APIToken, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list API tokens: %w", err)
-	}
-	defer rows.Close()
-	list := []alliance.APIToken{}
-	for rows.Next() {
-		k, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list API tokens: %w", err)
-		}
-		list = append(list, *k)
-	}
-	return list, rows.Err()
+	return sqlstore.List(ctx, r.q, "list API tokens", scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
 }
 
 // CreateAPIToken stores k and sets its ID (and CreatedAt when zero).
 func (t *tx) CreateAPIToken(ctx context.Context, k *alliance.APIToken) error {
-	stamp(&k.CreatedAt)
+	sqlstore.Stamp(&k.CreatedAt)
 	err := t.q.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, prefix, hash, created_at,
 		expires_at, revoked_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		k.UserID, k.Name, k.Prefix, k.Hash, k.CreatedAt, k.ExpiresAt.UTC(),
@@ -88,8 +76,8 @@ func (t *tx) setTokenTime(ctx context.Context, verb, query string, id int64, now
 	if err != nil {
 		return fmt.Errorf("%s API token %d: %w", verb, id, err)
 	}
-	if n, err := affected(res); err != nil || n == 0 {
-		return fmt.Errorf("%s API token %d: %w", verb, id, orNotFound(err))
+	if n, err := sqlstore.Affected(res); err != nil || n == 0 {
+		return fmt.Errorf("%s API token %d: %w", verb, id, sqlstore.OrNotFound(err))
 	}
 	return nil
 }

@@ -6,13 +6,14 @@ import (
 	"fmt"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 const userColumns = `id, org_id, email_enc, name_enc, role, language, password_hash,
 	totp_secret_enc, totp_enabled, totp_last_step, failed_logins, locked_until, disabled_at, created_at`
 
 // scanUser reads a user row and opens its encrypted fields.
-func scanUser(r scanner, c alliance.FieldCipher) (*alliance.User, error) {
+func scanUser(r sqlstore.Scanner, c alliance.FieldCipher) (*alliance.User, error) {
 	var u alliance.User
 	var sealed alliance.SealedUser
 	var locked, disabled sql.NullTime
@@ -30,7 +31,7 @@ func scanUser(r scanner, c alliance.FieldCipher) (*alliance.User, error) {
 
 // queryUser runs a query for one user row.
 func (r *reader) queryUser(ctx context.Context, query string, args ...any) (*alliance.User, error) {
-	c, err := r.keys.cipher()
+	c, err := r.keys.Cipher()
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (t *tx) User(ctx context.Context, id int64) (*alliance.User, error) {
 // UserByEmail finds a user through the blind index of the normalised email. The
 // error never repeats the address: it is personal data.
 func (r *reader) UserByEmail(ctx context.Context, email string) (*alliance.User, error) {
-	c, err := r.keys.cipher()
+	c, err := r.keys.Cipher()
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func (r *reader) UserByEmail(ctx context.Context, email string) (*alliance.User,
 // Users lists the users of one organisation, or of all when orgID is 0, in the
 // order they were created.
 func (r *reader) Users(ctx context.Context, orgID int64) ([]alliance.User, error) {
-	c, err := r.keys.cipher()
+	c, err := r.keys.Cipher()
 	if err != nil {
 		return nil, err
 	}
@@ -87,26 +88,15 @@ func (r *reader) Users(ctx context.Context, orgID int64) ([]alliance.User, error
 	if orgID != 0 {
 		query, args = `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY id`, []any{orgID}
 	}
-	rows, err := r.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	list := []alliance.User{}
-	for rows.Next() {
-		u, err := scanUser(rows, c)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		list = append(list, *u)
-	}
-	return list, rows.Err()
+	return sqlstore.List(ctx, r.q, "list users", func(s sqlstore.Scanner) (*alliance.User, error) {
+		return scanUser(s, c)
+	}, query, args...)
 }
 
 // CreateUser stores u, sealing its identity fields, and sets its ID (and
 // CreatedAt when zero).
 func (t *tx) CreateUser(ctx context.Context, u *alliance.User) error {
-	c, err := t.keys.cipher()
+	c, err := t.keys.Cipher()
 	if err != nil {
 		return err
 	}
@@ -114,12 +104,12 @@ func (t *tx) CreateUser(ctx context.Context, u *alliance.User) error {
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
-	stamp(&u.CreatedAt)
+	sqlstore.Stamp(&u.CreatedAt)
 	err = t.q.QueryRowContext(ctx, `INSERT INTO users (org_id, email_enc, email_index, name_enc, role,
 		language, password_hash, totp_secret_enc, totp_enabled, totp_last_step, failed_logins, locked_until,
 		disabled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING id`,
-		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, nullBytes(s.TOTPSecret),
+		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, sqlstore.NullBytes(s.TOTPSecret),
 		u.TOTPEnabled, u.TOTPLastStep, u.FailedLogins, nullTime(u.LockedUntil), ptrTime(u.DisabledAt),
 		u.CreatedAt).Scan(&u.ID)
 	if err != nil {
@@ -133,7 +123,7 @@ func (t *tx) CreateUser(ctx context.Context, u *alliance.User) error {
 // write from an older copy of the user cannot make a used code valid again; u
 // receives the step kept.
 func (t *tx) UpdateUser(ctx context.Context, u *alliance.User) error {
-	c, err := t.keys.cipher()
+	c, err := t.keys.Cipher()
 	if err != nil {
 		return err
 	}
@@ -145,7 +135,7 @@ func (t *tx) UpdateUser(ctx context.Context, u *alliance.User) error {
 		name_enc = $4, role = $5, language = $6, password_hash = $7, totp_secret_enc = $8, totp_enabled = $9,
 		totp_last_step = greatest(totp_last_step, $10), failed_logins = $11, locked_until = $12,
 		disabled_at = $13 WHERE id = $14 RETURNING totp_last_step`,
-		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, nullBytes(s.TOTPSecret),
+		u.OrgID, s.Email, s.EmailIndex, s.Name, u.Role, u.Language, u.PasswordHash, sqlstore.NullBytes(s.TOTPSecret),
 		u.TOTPEnabled, u.TOTPLastStep, u.FailedLogins, nullTime(u.LockedUntil), ptrTime(u.DisabledAt),
 		u.ID).Scan(&u.TOTPLastStep)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 const auditColumns = `seq, occurred_at, actor_user_id, actor_org_id, action, resource_type, resource_id,
@@ -21,7 +22,7 @@ const (
 	auditScanBatch    = 500
 )
 
-func scanAudit(r scanner) (*alliance.AuditEntry, error) {
+func scanAudit(r sqlstore.Scanner) (*alliance.AuditEntry, error) {
 	var e alliance.AuditEntry
 	var at int64
 	err := r.Scan(&e.Seq, &at, &e.ActorUserID, &e.ActorOrgID, &e.Action, &e.ResourceType, &e.ResourceID,
@@ -36,7 +37,7 @@ func scanAudit(r scanner) (*alliance.AuditEntry, error) {
 // AppendAudit links e to the last entry and stores it. The transaction holds
 // SQLite's write lock from its start, so appends are serialised.
 func (t *tx) AppendAudit(ctx context.Context, e *alliance.AuditEntry) error {
-	chain, err := t.keys.chainer()
+	chain, err := t.keys.Chainer()
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func (t *tx) AppendAudit(ctx context.Context, e *alliance.AuditEntry) error {
 	_, err = t.q.ExecContext(ctx, `INSERT INTO audit_log (`+auditColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, micro(e.Time), e.ActorUserID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID,
-		e.ResourceOrg, e.RemoteAddr, e.Outcome, e.Detail, nonNil(e.PrevHash), e.Hash)
+		e.ResourceOrg, e.RemoteAddr, e.Outcome, e.Detail, sqlstore.NonNil(e.PrevHash), e.Hash)
 	if err != nil {
 		return fmt.Errorf("append audit entry %d: %w", e.Seq, translate(err, nil))
 	}
@@ -121,20 +122,7 @@ func (r *reader) AuditEntries(ctx context.Context, f alliance.AuditFilter) ([]al
 }
 
 func (r *reader) auditList(ctx context.Context, query string, args ...any) ([]alliance.AuditEntry, error) {
-	rows, err := r.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list audit entries: %w", err)
-	}
-	defer rows.Close()
-	list := []alliance.AuditEntry{}
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list audit entries: %w", err)
-		}
-		list = append(list, *e)
-	}
-	return list, rows.Err()
+	return sqlstore.List(ctx, r.q, "list audit entries", scanAudit, query, args...)
 }
 
 // ScanAudit calls fn for every audit entry in sequence order. It reads the log

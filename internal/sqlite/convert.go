@@ -48,30 +48,6 @@ func timePtr(v sql.NullInt64) *time.Time {
 	return &t
 }
 
-// stamp sets *t to now when it is zero and truncates it to what the store keeps.
-func stamp(t *time.Time) {
-	if t.IsZero() {
-		*t = time.Now()
-	}
-	*t = t.UTC().Truncate(time.Microsecond)
-}
-
-// nullBytes stores a nil slice as NULL.
-func nullBytes(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return b
-}
-
-// nonNil stores a nil slice as an empty blob rather than NULL.
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
 // uniqueFields maps the column SQLite names in a unique-constraint error to the
 // input field and the message shown to the user.
 var uniqueFields = map[string][2]string{
@@ -123,18 +99,3 @@ var (
 	refOrganisation = &alliance.Error{Field: "organisation", Message: "no such organisation"}
 	refUser         = &alliance.Error{Field: "user", Message: "no such user"}
 )
-
-// affected returns the number of rows a statement changed.
-func affected(res sql.Result) (int, error) {
-	n, err := res.RowsAffected()
-	return int(n), err
-}
-
-// orNotFound returns err, or ErrNotFound when a statement that should have
-// changed a row changed none.
-func orNotFound(err error) error {
-	if err != nil {
-		return err
-	}
-	return alliance.ErrNotFound
-}

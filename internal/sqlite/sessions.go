@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 )
 
 const sessionColumns = `id, token_hash, user_id, second_factor, csrf_token, created_at, last_seen_at,
 	expires_at, remote_addr`
 
-func scanSession(r scanner) (*alliance.Session, error) {
+func scanSession(r sqlstore.Scanner) (*alliance.Session, error) {
 	var s alliance.Session
 	var created, seen, expires int64
 	err := r.Scan(&s.ID, &s.TokenHash, &s.UserID, &s.SecondFactor, &s.CSRFToken, &created, &seen,
@@ -36,7 +37,7 @@ func (r *reader) SessionByTokenHash(ctx context.Context, hash []byte) (*alliance
 // CreateSession stores s and sets its ID; CreatedAt defaults to now and
 // LastSeenAt to CreatedAt.
 func (t *tx) CreateSession(ctx context.Context, s *alliance.Session) error {
-	stamp(&s.CreatedAt)
+	sqlstore.Stamp(&s.CreatedAt)
 	if s.LastSeenAt.IsZero() {
 		s.LastSeenAt = s.CreatedAt
 	}
@@ -59,8 +60,8 @@ func (t *tx) UpdateSession(ctx context.Context, s *alliance.Session) error {
 	if err != nil {
 		return fmt.Errorf("update session %d: %w", s.ID, translate(err, nil))
 	}
-	if n, err := affected(res); err != nil || n == 0 {
-		return fmt.Errorf("update session %d: %w", s.ID, orNotFound(err))
+	if n, err := sqlstore.Affected(res); err != nil || n == 0 {
+		return fmt.Errorf("update session %d: %w", s.ID, sqlstore.OrNotFound(err))
 	}
 	return nil
 }
@@ -71,8 +72,8 @@ func (t *tx) DeleteSession(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete session %d: %w", id, err)
 	}
-	if n, err := affected(res); err != nil || n == 0 {
-		return fmt.Errorf("delete session %d: %w", id, orNotFound(err))
+	if n, err := sqlstore.Affected(res); err != nil || n == 0 {
+		return fmt.Errorf("delete session %d: %w", id, sqlstore.OrNotFound(err))
 	}
 	return nil
 }
@@ -83,7 +84,7 @@ func (t *tx) DeleteUserSessions(ctx context.Context, userID int64) (int, error) 
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions of user %d: %w", userID, err)
 	}
-	return affected(res)
+	return sqlstore.Affected(res)
 }
 
 // DeleteExpiredSessions deletes the sessions past their absolute timeout at now,
@@ -97,5 +98,5 @@ func (t *tx) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	return affected(res)
+	return sqlstore.Affected(res)
 }

@@ -17,6 +17,7 @@ import (
 	"runtime"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -31,7 +32,7 @@ type Store struct {
 
 	writer *sql.DB
 	readDB *sql.DB
-	keys   *keyring
+	keys   *sqlstore.Keyring
 	// prepared statements of each pool, reused across queries
 	readStmts, writeStmts *stmtCache
 }
@@ -63,7 +64,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite database %s for reading: %w", abs, err)
 	}
-	k := &keyring{}
+	k := &sqlstore.Keyring{}
 	rs, ws := newStmtCache(readDB), newStmtCache(writer)
 	return &Store{reader: reader{q: pooled{rs}, keys: k}, writer: writer, readDB: readDB, keys: k, readStmts: rs, writeStmts: ws}, nil
 }
@@ -112,7 +113,7 @@ func (s *Store) RawDB() *sql.DB { return s.writer }
 
 // UseKeys installs the cipher for identity fields and the audit chainer.
 func (s *Store) UseKeys(c alliance.FieldCipher, a *alliance.AuditChainer) {
-	s.keys.set(c, a)
+	s.keys.Set(c, a)
 }
 
 // Update runs fn in a write transaction and commits when fn returns nil. Reads

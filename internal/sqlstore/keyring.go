@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"sync/atomic"
@@ -6,21 +6,23 @@ import (
 	"alliance"
 )
 
-// keyring holds what UseKeys installed. It is shared by the Store and every
-// transaction, and may be set after the Store has opened (the vault reads the
-// data keys from the database before it can build the cipher).
-type keyring struct{ p atomic.Pointer[keySet] }
+// Keyring holds what a store's UseKeys installed. It is shared by the store and
+// every transaction, and may be set after the store has opened (the vault reads
+// the data keys from the database before it can build the cipher).
+type Keyring struct{ p atomic.Pointer[keySet] }
 
 type keySet struct {
 	cipher alliance.FieldCipher
 	chain  *alliance.AuditChainer
 }
 
-func (k *keyring) set(c alliance.FieldCipher, a *alliance.AuditChainer) {
+// Set installs the field cipher and the audit chainer.
+func (k *Keyring) Set(c alliance.FieldCipher, a *alliance.AuditChainer) {
 	k.p.Store(&keySet{cipher: c, chain: a})
 }
 
-func (k *keyring) cipher() (alliance.FieldCipher, error) {
+// Cipher returns the installed field cipher, or an error when there is none.
+func (k *Keyring) Cipher() (alliance.FieldCipher, error) {
 	if ks := k.p.Load(); ks != nil && ks.cipher != nil {
 		return ks.cipher, nil
 	}
@@ -28,7 +30,8 @@ func (k *keyring) cipher() (alliance.FieldCipher, error) {
 		"the store has no field cipher: call UseKeys before reading or writing users")
 }
 
-func (k *keyring) chainer() (*alliance.AuditChainer, error) {
+// Chainer returns the installed audit chainer, or an error when there is none.
+func (k *Keyring) Chainer() (*alliance.AuditChainer, error) {
 	if ks := k.p.Load(); ks != nil && ks.chain != nil {
 		return ks.chain, nil
 	}
@@ -36,9 +39,9 @@ func (k *keyring) chainer() (*alliance.AuditChainer, error) {
 		"the store has no audit chainer: call UseKeys before appending to the audit log")
 }
 
-// encColumns maps the name each sealed user value is bound to (see
+// EncColumns maps the name each sealed user value is bound to (see
 // alliance.SealedUser.Values) to the column of the users table that holds it.
-var encColumns = map[string]string{
+var EncColumns = map[string]string{
 	alliance.ColUserEmail:      "email_enc",
 	alliance.ColUserName:       "name_enc",
 	alliance.ColUserTOTPSecret: "totp_secret_enc",
