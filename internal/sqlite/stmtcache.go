@@ -126,7 +126,12 @@ type inTx struct {
 	c *stmtCache
 }
 
+// A transaction's statements run without the caller's cancellation: SQLite
+// answers an interrupted write by rolling back the whole transaction, which
+// group commit shares with other callers.
+
 func (x inTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := x.c.cached(query); st != nil {
 		return x.t.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -134,6 +139,7 @@ func (x inTx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 func (x inTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := x.c.cached(query); st != nil {
 		return x.t.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -141,6 +147,7 @@ func (x inTx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 }
 
 func (x inTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	if st := x.c.cached(query); st != nil {
 		return x.t.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"alliance"
 	"alliance/internal/sqlstore"
@@ -35,6 +36,11 @@ type Store struct {
 	keys   *sqlstore.Keyring
 	// prepared statements of each pool, reused across queries
 	readStmts, writeStmts *stmtCache
+	// the queue of the group-commit writer (groupcommit.go)
+	jobs      chan *writeJob
+	quit      chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
 }
 
 var _ alliance.Store = (*Store)(nil)
@@ -66,7 +72,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	k := &sqlstore.Keyring{}
 	rs, ws := newStmtCache(readDB), newStmtCache(writer)
-	return &Store{reader: reader{q: pooled{rs}, keys: k}, writer: writer, readDB: readDB, keys: k, readStmts: rs, writeStmts: ws}, nil
+	st := &Store{reader: reader{q: pooled{rs}, keys: k}, writer: writer, readDB: readDB, keys: k, readStmts: rs, writeStmts: ws,
+		jobs: make(chan *writeJob), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go st.groupCommit()
+	return st, nil
 }
 
 // createPrivate creates a new database file readable by its owner only; SQLite
@@ -124,28 +133,24 @@ func (s *Store) Update(ctx context.Context, fn func(alliance.Tx) error) error {
 	})
 }
 
-// write runs fn in a transaction on the writer connection. The transaction is
-// rolled back when fn returns an error or panics.
-func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	t, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", translate(err, nil))
+// write runs fn in a transaction on the writer connection and returns when that
+// transaction has committed, or fn's error after its changes were rolled back.
+// The writes of callers waiting at the same moment share one transaction (see
+// groupCommit); each caller's fn still succeeds or fails on its own.
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- job:
+	case <-s.quit:
+		return alliance.Errorf(alliance.CodeInternal, "the database is closed")
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = t.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(t); err != nil {
-		_ = t.Rollback()
-		return err
+	err := <-job.done
+	if job.panicked != nil {
+		panic(job.panicked)
 	}
-	if err := t.Commit(); err != nil {
-		return fmt.Errorf("commit transaction: %w", translate(err, nil))
-	}
-	s.writeStmts.preparePending(ctx)
-	return nil
+	return err
 }
 
 // Ping checks that the writer and a reader connection answer.
@@ -173,6 +178,8 @@ func (s *Store) PoolStats() alliance.PoolStats {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.stopped
 	s.readStmts.close()
 	s.writeStmts.close()
 	return errors.Join(s.readDB.Close(), s.writer.Close())
