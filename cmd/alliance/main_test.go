@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -314,6 +317,25 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("serve --demo output lacks %q:\n%s", want, out.String())
 		}
 	}
+	// the database pool and the background jobs show in the metrics (the key
+	// refresh runs every second)
+	var metrics string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if metrics = string(b); strings.Contains(metrics, `alliance_job_runs_total{job="key_refresh"}`) {
+			break
+		}
+	}
+	for _, want := range []string{`alliance_job_runs_total{job="key_refresh"}`, `alliance_db_connections{state="open"}`, `alliance_db_wait_count`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s:\n%s", want, metrics)
+		}
+	}
 	for path, want := range map[string]int{"/healthz": 200, "/login": 200, "/api/v1/me": 401, "/api/v1/openapi.json": 200} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -323,6 +345,15 @@ func TestServeDemo(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
 		}
+	}
+}
+
+func TestLoggerJSONOffTerminal(t *testing.T) {
+	var b bytes.Buffer
+	newLogger(&b, slog.LevelInfo).Info("hello", "n", 1)
+	var v map[string]any
+	if err := json.Unmarshal(b.Bytes(), &v); err != nil || v["msg"] != "hello" {
+		t.Errorf("log line %q is not JSON with msg=hello: %v", b.String(), err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/app"
 )
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
@@ -286,5 +287,41 @@ func TestAuditPageFilters(t *testing.T) {
 	json.Unmarshal(w.Body.Bytes(), &page)
 	if len(page.Items) != 1 || page.Items[0].ActorUserID != e.users["viewer@0"].ID || page.NextBefore == 0 {
 		t.Errorf("API audit page: %+v", page)
+	}
+}
+
+// TestSessionAbsoluteTimeout keeps a session busy (never idle) and checks that it
+// still ends 12 hours after sign-in.
+func TestSessionAbsoluteTimeout(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	s := e.session("analyst@0")
+	start := time.Now()
+	for elapsed := time.Duration(0); elapsed < 12*time.Hour; elapsed += 20 * time.Minute {
+		e.svc.SetClock(func() time.Time { return start.Add(elapsed) })
+		if w := e.do("GET", "/account", s.cookie, "", ""); w.Code != 200 {
+			t.Fatalf("busy session ended after %v: %d", elapsed, w.Code)
+		}
+	}
+	e.svc.SetClock(func() time.Time { return start.Add(12*time.Hour + time.Minute) })
+	if w := e.do("GET", "/account", s.cookie, "", ""); w.Code != 303 {
+		t.Errorf("session after 12 h: %d, want a redirect to sign in", w.Code)
+	}
+}
+
+// TestLoginRateLimit: one address may try 20 sign-ins a minute, whatever the
+// accounts.
+func TestLoginRateLimit(t *testing.T) {
+	e := newTestEnv(t, app.DefaultConfig())
+	ctx := context.Background()
+	for i := 0; i < 20; i++ {
+		if _, err := e.svc.Login(ctx, "nobody@example.org", "wrong password!!", "203.0.113.50"); alliance.ErrorCode(err) != alliance.CodeUnauthorised {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	if _, err := e.svc.Login(ctx, "admin0@example.org", testPassword, "203.0.113.50"); alliance.ErrorCode(err) != alliance.CodeTooMany {
+		t.Errorf("21st attempt from one address: %v, want too many requests", err)
+	}
+	if _, err := e.svc.Login(ctx, "admin0@example.org", testPassword, "203.0.113.51"); err != nil {
+		t.Errorf("another address: %v", err)
 	}
 }
