@@ -11,7 +11,7 @@ import (
 )
 
 // ChangePassword changes the caller's own password after checking the current one,
-// and ends the caller's other sessions.
+// ends the caller's other sessions and revokes their API tokens.
 func (s *Service) ChangePassword(ctx context.Context, a *Authenticated, current, next string) error {
 	res := userResource(a.User)
 	if err := s.authorize(ctx, a.Caller, alliance.ActAccountWrite, res); err != nil {
@@ -44,7 +44,9 @@ func (s *Service) ChangePassword(ctx context.Context, a *Authenticated, current,
 			return err
 		}
 		*a.User = *u
-		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+		// A new password usually answers a fear that the old one leaked: what
+		// was issued under it ends, except the session making the change.
+		if err := s.endAccess(ctx, tx, u.ID); err != nil {
 			return err
 		}
 		if a.Session != nil { // keep this session

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -152,5 +153,28 @@ func TestForwardedForTrustsOnlyTheProxy(t *testing.T) {
 	r.Header.Set("X-Forwarded-For", "cli")
 	if got := e.srv.clientAddr(r); got != "10.0.0.2" {
 		t.Errorf("clientAddr with a forged value = %q, want the connection's address", got)
+	}
+}
+
+// TestPasswordChangeEndsOtherAccess: after a new password, the other sessions
+// and the API tokens stop working; the session that changed it goes on.
+func TestPasswordChangeEndsOtherAccess(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	s := e.session("admin@0")
+	other, _ := e.signIn("admin@0")
+	w := e.do("POST", "/api/v1/tokens", s.cookie, "application/json", `{"name":"script"}`, "X-CSRF-Token", s.csrf)
+	tok := tokenOf(t, w.Body.Bytes())
+	vals := url.Values{"current": {testPassword}, "next": {testPassword + "2"}, "confirm": {testPassword + "2"}}
+	if w := e.form("/account/password", s.cookie, s.csrf, vals); w.Code != 303 {
+		t.Fatalf("change password: %d", w.Code)
+	}
+	if w := e.do("GET", "/account", s.cookie, "", ""); w.Code != 200 {
+		t.Errorf("the session that changed the password: %d, want 200", w.Code)
+	}
+	if w := e.do("GET", "/account", other, "", ""); w.Code != 303 {
+		t.Errorf("another session after the change: %d, want a redirect to sign in", w.Code)
+	}
+	if w := e.do("GET", "/api/v1/me", "", "", "", "Authorization", "Bearer "+tok); w.Code != 401 {
+		t.Errorf("a token after the change: %d, want 401", w.Code)
 	}
 }
