@@ -55,6 +55,7 @@ func commands() []command {
 		{"audit verify", "check the audit log's hash chain", cmdAuditVerify},
 		{"key rotate", "re-encrypt identity fields under a new data key (safe while serving)", cmdKeyRotate},
 		{"backup", "write a consistent copy of a SQLite database", cmdBackup},
+		{"assess", "explain an assessment against the ILO indicators (JSON in, JSON out)", cmdAssess},
 		{"version", "print the version", cmdVersion},
 	}
 }
