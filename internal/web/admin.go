@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -272,13 +271,8 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		page.Entries, err = s.auditEntries(r, f, aq)
 	}
-	if statusOf(err) == http.StatusBadRequest {
-		b.Error = s.localise(b.Lang, err)
-		var e *alliance.Error
-		if errors.As(err, &e) {
-			b.ErrField = e.Field
-		}
-		return s.render(w, http.StatusBadRequest, "audit", page)
+	if statusOf(err) == http.StatusBadRequest { // a bad filter: show the form again
+		return s.formError(err, b, func(st int) error { return s.render(w, st, "audit", page) })
 	}
 	if err != nil {
 		return err

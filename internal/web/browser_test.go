@@ -93,7 +93,7 @@ func TestBrowserDemo(t *testing.T) {
 		if !strings.Contains(tab.Text(".error"), "not right") {
 			t.Errorf("wrong password message: %q", tab.Text(".error"))
 		}
-		checkPage2xx(t, tab, 401)
+		checkStatusAndAxe(t, tab, 401)
 	})
 	for _, role := range alliance.Roles {
 		u := e.users[string(role)+"@demo"]
@@ -115,7 +115,7 @@ func TestBrowserDemo(t *testing.T) {
 				}
 			}
 			tab.Navigate(srv.URL + "/no/such/page")
-			checkPage2xx(t, tab, 404)
+			checkStatusAndAxe(t, tab, 404)
 			tab.Submit("header form button[type=submit]") // sign out
 			if !strings.HasSuffix(strings.Split(tab.URL(), "?")[0], "/login") {
 				t.Errorf("after signing out at %s, want /login", tab.URL())
@@ -124,7 +124,7 @@ func TestBrowserDemo(t *testing.T) {
 	}
 }
 
-func checkPage2xx(t *testing.T, tab *browsertest.Tab, want int) {
+func checkStatusAndAxe(t *testing.T, tab *browsertest.Tab, want int) {
 	t.Helper()
 	if st := tab.Status(); st != want {
 		t.Errorf("%s: status %d, want %d", tab.URL(), st, want)

@@ -35,9 +35,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 // AccountPage shows the user's own account: language, password, sessions, tokens.
 type AccountPage struct {
 	*Base
-	Tokens   []alliance.APIToken
-	NewToken string
-	Now      time.Time
+	Tokens    []alliance.APIToken
+	NewToken  string
+	Now       time.Time
+	Languages []LangChoice
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +50,16 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	return s.render(w, status, "account", &AccountPage{Base: b, Tokens: toks, NewToken: newToken, Now: time.Now()})
+	return s.render(w, status, "account", &AccountPage{Base: b, Tokens: toks, NewToken: newToken, Now: time.Now(), Languages: languageChoices(b.User)})
+}
+
+// languageChoices lists the interface languages for the picker, marking u's.
+func languageChoices(u *alliance.User) []LangChoice {
+	out := make([]LangChoice, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		out[i] = LangChoice{Code: l, Name: i18n.Names[l], Selected: u.Language == l}
+	}
+	return out
 }
 
 // formError re-renders a form page with the error of a rejected input, or passes

@@ -162,18 +162,17 @@ func parseLanguage(a *assets, cat *i18n.Catalog, lang string) (map[string]*templ
 // Base is what every page shows: the layout's navigation, the user, the
 // organisation, the language and the demo banner.
 type Base struct {
-	Title     string
-	Lang      string
-	User      *alliance.User
-	Org       *alliance.Organisation
-	CSRF      string
-	Demo      bool
-	Flash     string
-	Error     string
-	ErrField  string
-	Nav       []NavItem
-	Languages []LangChoice
-	cat       *i18n.Catalog
+	Title    string
+	Lang     string
+	User     *alliance.User
+	Org      *alliance.Organisation
+	CSRF     string
+	Demo     bool
+	Flash    string
+	Error    string
+	ErrField string
+	Nav      []NavItem
+	cat      *i18n.Catalog
 }
 
 // NavItem is a link of the main navigation.
@@ -212,9 +211,6 @@ func (s *Server) newBase(r *http.Request, titleKey string) *Base {
 		if st.route.access == signedIn || st.route.access == optional {
 			b.Nav = s.nav(b, r.URL.Path)
 		}
-	}
-	for _, l := range i18n.Languages {
-		b.Languages = append(b.Languages, LangChoice{Code: l, Name: i18n.Names[l], Selected: b.User != nil && b.User.Language == l})
 	}
 	if f := r.URL.Query().Get("flash"); f != "" && s.cat.Has("flash."+f) {
 		b.Flash = b.T("flash." + f)
