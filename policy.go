@@ -31,6 +31,12 @@ const (
 	ActAuditRead    Action = "audit.read"
 	ActAccountRead  Action = "account.read"  // one's own account
 	ActAccountWrite Action = "account.write" // one's own password, language, sessions, tokens
+
+	// Identification: screening interviews and their results.
+	ActAssessmentList   Action = "assessment.list"
+	ActAssessmentRead   Action = "assessment.read"
+	ActAssessmentCreate Action = "assessment.create"
+	ActAssessmentUpdate Action = "assessment.update" // answer, resume, complete
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -108,6 +114,16 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("analysts work with statistics, not with people's details")
 		}
 		return allow("member of the organisation")
+	case ActAssessmentList, ActAssessmentRead:
+		if !a.Role.ReadsPersonalData() {
+			return deny("analysts work with statistics, not with people's answers")
+		}
+		return allow("member of the organisation")
+	case ActAssessmentCreate, ActAssessmentUpdate:
+		if a.Role == RoleAdmin || a.Role == RoleCaseworker {
+			return allow("caseworker of the organisation")
+		}
+		return deny("only caseworkers and administrators interview")
 	case ActUserUpdate, ActUserReset2FA:
 		if r.Role == RoleSuperadmin {
 			return deny("only a superadmin may change a superadmin's account")

@@ -47,6 +47,11 @@ type Reader interface {
 	AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
 	DataKeys(ctx context.Context) ([]DataKey, error)
+
+	Assessment(ctx context.Context, id int64) (*Assessment, error)
+	// Assessments lists one organisation's assessments, most recently updated
+	// first, without their answers and results.
+	Assessments(ctx context.Context, f AssessmentFilter) ([]Assessment, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -85,6 +90,13 @@ type Tx interface {
 	AddDataKey(ctx context.Context, k *DataKey) error
 	// ActivateDataKey makes k the key new values are sealed under.
 	ActivateDataKey(ctx context.Context, id int64) error
+
+	// CreateAssessment stores a, assigning its ID and setting Revision to 1.
+	CreateAssessment(ctx context.Context, a *Assessment) error
+	// UpdateAssessment writes a's case, status, worker language, answers, result and times if the
+	// stored revision is still a.Revision, and then increments a.Revision; a
+	// stale revision is refused with CodeConflict.
+	UpdateAssessment(ctx context.Context, a *Assessment) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

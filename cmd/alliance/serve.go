@@ -7,17 +7,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"alliance"
 	"alliance/internal/app"
+	"alliance/internal/interview"
 	"alliance/internal/jobs"
 	"alliance/internal/metrics"
 	"alliance/internal/web"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--db DB]")
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--db DB]")
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -25,7 +27,12 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "always mark cookies Secure (set this when TLS ends at a proxy that does not send X-Forwarded-Proto)")
 	trustProxy := fs.Bool("trust-proxy", false, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto")
 	debug := fs.Bool("debug", false, "log every request")
+	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	steps, err := loadNextSteps(*nextSteps)
+	if err != nil {
 		return err
 	}
 	level := slog.LevelInfo
@@ -44,6 +51,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	cfg := app.DefaultConfig()
 	cfg.Demo = *demo
 	svc := newService(o, cfg, log)
+	svc.SetInterview(interview.Builtin(), steps)
 	if *demo {
 		if err := seedDemo(ctx, e, svc); err != nil {
 			return err
@@ -60,6 +68,24 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
 	return listenAndServe(ctx, e, log, *addr, srv)
+}
+
+// loadNextSteps reads a deployment's next steps, checked against the
+// questionnaire's catalogue; "" gives the built-in list. A malformed file is a
+// usage error that names the file and what is wrong.
+func loadNextSteps(path string) (*interview.NextSteps, error) {
+	if path == "" {
+		return interview.BuiltinNextSteps(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, errUsage{fmt.Sprintf("--next-steps: cannot read %q: %v", path, errors.Unwrap(err))}
+	}
+	steps, err := interview.ParseNextSteps(data, interview.Builtin().Catalog())
+	if err != nil {
+		return nil, errUsage{fmt.Sprintf("--next-steps %s: %v", path, err)}
+	}
+	return steps, nil
 }
 
 func seedDemo(ctx context.Context, e env, svc *app.Service) error {

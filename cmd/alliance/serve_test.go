@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"syscall"
@@ -81,4 +84,52 @@ func TestSIGTERM(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("no exit within 20 s of SIGTERM")
 	}
+}
+
+// TestServeNextSteps loads a deployment's next steps: a malformed file stops
+// the server before it starts, naming the file and the fault; a good one is
+// what the API proposes for a result.
+func TestServeNextSteps(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad-steps.json")
+	os.WriteFile(bad, []byte(`{"version":"1","steps":[{"id":"x","when":"sometimes","labels":{"en":"Do x"}}]}`), 0o600)
+	code, _, stderr := c.run("", "serve", "--addr", "127.0.0.1:0", "--next-steps", bad)
+	if code != 2 || !strings.Contains(stderr, "bad-steps.json") || !strings.Contains(stderr, "sometimes") {
+		t.Errorf("bad file: exit %d, stderr %q; want 2 naming the file and the condition", code, stderr)
+	}
+	code, _, stderr = c.run("", "serve", "--addr", "127.0.0.1:0", "--next-steps", filepath.Join(dir, "absent.json"))
+	if code != 2 || !strings.Contains(stderr, "absent.json") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+
+	good := filepath.Join(dir, "steps.json")
+	os.WriteFile(good, []byte(`{"version":"local-1","steps":[
+		{"id":"call_hotline","when":"always","labels":{"en":"Call the regional hotline","fr":"Appeler la ligne régionale"}},
+		{"id":"inspect","when":"positive:exploitative_conditions","labels":{"en":"Ask for an inspection"}}]}`), 0o600)
+	base, _ := startServer(t, c.env, "--demo", "--next-steps", good)
+	tok := strings.TrimSpace(lastLine(c.must("", "token", "create", "--email", "caseworker@inspectorate.example", "--name", "steps")))
+	req, _ := http.NewRequest("POST", base+"/api/v1/assessments?lang=fr", strings.NewReader(`{"worker_lang":"en","answers":{"questions":{"work.long_hours":"yes","work.little_pay":"yes"}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		NextSteps []struct{ ID, Text string } `json:"next_steps"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create: %d %v", resp.StatusCode, err)
+	}
+	want := []struct{ ID, Text string }{{"call_hotline", "Appeler la ligne régionale"}, {"inspect", "Ask for an inspection"}}
+	if !reflect.DeepEqual(got.NextSteps, want) {
+		t.Errorf("next steps %+v, want %+v", got.NextSteps, want)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

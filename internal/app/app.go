@@ -12,6 +12,7 @@ import (
 
 	"alliance"
 	"alliance/internal/credential"
+	"alliance/internal/interview"
 )
 
 // Config holds the deployment's security settings.
@@ -51,6 +52,8 @@ type Service struct {
 	// hashSlots bounds the argon2id computations running at once: each takes
 	// 19 MiB, so a flood of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
+	questions *interview.Questionnaire
+	nextSteps *interview.NextSteps
 }
 
 // New returns a service over store.
@@ -62,6 +65,8 @@ func New(store alliance.Store, cfg Config, log *slog.Logger) *Service {
 		now:       time.Now,
 		loginRate: credential.NewRateLimiter(cfg.LoginsPerMinute, time.Minute),
 		hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
+		questions: interview.Builtin(),
+		nextSteps: interview.BuiltinNextSteps(),
 	}
 }
 

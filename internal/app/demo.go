@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"alliance"
+	"alliance/internal/interview"
 )
 
 // DemoCountry is the user-assigned ISO 3166-1 code of Vardenia, the fictional
@@ -63,11 +64,50 @@ func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 			}
 		}
 		n := NewUser{OrgID: org.ID, Email: a.Email, Name: demoName(a.Email), Role: a.Role, Password: DemoPassword}
-		if _, err := s.CreateUser(ctx, System(), n); err != nil {
+		u, err := s.CreateUser(ctx, System(), n)
+		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", a.Email, err)
+		}
+		if a.Role == alliance.RoleCaseworker && org.Type == alliance.OrgLabourInspectorate {
+			if err := s.seedDemoScreenings(ctx, u); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s.DemoAccounts(), nil
+}
+
+// seedDemoScreenings gives the inspectorate's caseworker two synthetic
+// screenings: a completed one whose answers point to trafficking, and one
+// still under way, to resume.
+func (s *Service) seedDemoScreenings(ctx context.Context, u *alliance.User) error {
+	c := Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "demo"}
+	age, notes := 27, "Synthetic demo screening: met during a farm inspection."
+	yes := func(ids ...string) map[string]string {
+		m := map[string]string{}
+		for _, id := range ids {
+			m[id] = "yes"
+		}
+		return m
+	}
+	done, err := s.StartAssessment(ctx, c, "ro", AssessmentUpdate{
+		Answers: interview.Answers{Questions: yes("rec.job_different", "rec.pay_different", "rec.debt",
+			"work.long_hours", "work.little_pay", "work.deductions", "liv.papers_held", "work.threat_police")},
+		SetAge: true, Age: &age, Notes: &notes,
+	})
+	if err != nil {
+		return fmt.Errorf("demo screening: %w", err)
+	}
+	if _, err := s.UpdateAssessment(ctx, c, done.ID, AssessmentUpdate{Complete: true}); err != nil {
+		return fmt.Errorf("demo screening: %w", err)
+	}
+	_, err = s.StartAssessment(ctx, c, "ar", AssessmentUpdate{
+		Answers: interview.Answers{Questions: map[string]string{"rec.job_different": "no", "rec.pay_different": "yes", "rec.debt": "unknown"}},
+	})
+	if err != nil {
+		return fmt.Errorf("demo screening: %w", err)
+	}
+	return nil
 }
 
 func (s *Service) createDemoOrg(ctx context.Context, name string) (*alliance.Organisation, error) {

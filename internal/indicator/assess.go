@@ -3,6 +3,8 @@ package indicator
 import (
 	"fmt"
 	"strings"
+
+	"alliance/internal/strictjson"
 )
 
 // Answers an indicator can have.
@@ -42,7 +44,7 @@ type Input struct {
 // data and malformed JSON with a message that says where.
 func ParseInput(data []byte) (Input, error) {
 	var in Input
-	if err := decodeStrict(data, &in); err != nil {
+	if err := strictjson.Decode(data, &in); err != nil {
 		return Input{}, err
 	}
 	if in.Age != nil && (*in.Age < 0 || *in.Age > 130) {

@@ -257,6 +257,7 @@ func TestLang(t *testing.T) {
 	c := *adult(t)
 	c.Dimensions = slices.Clone(c.Dimensions)
 	c.Dimensions[0].Labels = Labels{"en": "Deceptive recruitment", "fr": "Recrutement trompeur"}
+	c.Dimensions[1].Labels = Labels{"en": "Coercive recruitment"} // no French: falls back
 	r, err := Assess(&c, Input{Lang: "fr"})
 	if err != nil {
 		t.Fatal(err)

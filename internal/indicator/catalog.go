@@ -4,11 +4,12 @@
 package indicator
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
+
+	"alliance/internal/strictjson"
 )
 
 // Catalogue kinds.
@@ -42,6 +43,9 @@ func (l Labels) In(lang string) string {
 type Dimension struct {
 	ID     string `json:"id"`
 	Labels Labels `json:"labels"`
+	// Description says in a sentence or two what the dimension means, for the
+	// result page; optional.
+	Description Labels `json:"description,omitempty"`
 }
 
 // Indicator is one operational indicator of a dimension.
@@ -106,7 +110,7 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 // malformed content with a message that names what is wrong and where.
 func ParseCatalog(data []byte) (*Catalog, error) {
 	var f catalogFile
-	if err := decodeStrict(data, &f); err != nil {
+	if err := strictjson.Decode(data, &f); err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	c := f.Catalog
@@ -115,7 +119,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	switch c.Kind {
 	case KindOperational:
 		if len(f.Indicators) > 0 {
-			if err := decodeStrict(f.Indicators, &c.Indicators); err != nil {
+			if err := strictjson.Decode(f.Indicators, &c.Indicators); err != nil {
 				return nil, fmt.Errorf("%s: indicators: %w", where, err)
 			}
 		}
@@ -124,7 +128,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		}
 	case KindForcedLabour:
 		if len(f.Indicators) > 0 {
-			if err := decodeStrict(f.Indicators, &c.Mapped); err != nil {
+			if err := strictjson.Decode(f.Indicators, &c.Mapped); err != nil {
 				return nil, fmt.Errorf("%s: indicators: %w", where, err)
 			}
 		}
@@ -260,45 +264,6 @@ func (c *Catalog) Indicator(id string) (Indicator, bool) {
 
 // Rules returns the rules linked to an operational catalogue, or nil.
 func (c *Catalog) Rules() *Rules { return c.rules }
-
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return describeJSON(data, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
-		return fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
-	}
-	return nil
-}
-
-// describeJSON adds the line and column to a syntax or type error.
-func describeJSON(data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
-	}
-	if off < 0 || off > int64(len(data)) {
-		return fmt.Errorf("malformed JSON: %w", err)
-	}
-	line, col := 1, 1
-	for _, b := range data[:off] {
-		if b == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("malformed JSON at line %d, column %d: %w", line, col, err)
-}
 
 func quoteOr(s, alt string) string {
 	if s == "" {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"alliance/internal/strictjson"
 )
 
 // Term asks for at least Min observed indicators of the listed strengths.
@@ -62,7 +64,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 // its dimensions exist in its catalogue.
 func ParseRules(data []byte) (*Rules, error) {
 	var r Rules
-	if err := decodeStrict(data, &r); err != nil {
+	if err := strictjson.Decode(data, &r); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	if err := r.validate(); err != nil {

@@ -57,6 +57,9 @@ var constraintFields = map[string]*alliance.Error{
 	"sessions_user_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
 	"api_tokens_user_fk":        {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
 	"recovery_codes_user_fk":    {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"assessments_org_fk":        {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"assessments_created_by_fk": {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"assessments_status_check":  {Code: alliance.CodeInvalid, Field: "status", Message: `the status must be "open" or "completed"`},
 }
 
 // translate turns a driver error into the alliance vocabulary.

@@ -2,15 +2,17 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"alliance/internal/sqlstore"
 )
 
-// Reencrypt re-seals, under the active data key, up to limit identity values
-// that are sealed under an older one (every such value when limit <= 0), and
-// returns how many it re-sealed. It walks the users by id and updates each row in
-// a short transaction guarded by the old ciphertext, so a concurrent change to a
-// value wins over the re-sealing of its old version.
+// Reencrypt re-seals, under the active data key, up to limit sealed values
+// (the identity fields of users, the answers and results of assessments) that
+// are sealed under an older one (every such value when limit <= 0), and returns
+// how many it re-sealed. It walks each sealed table by id and updates each row
+// in a short transaction guarded by the old ciphertext, so a concurrent change
+// to a value wins over the re-sealing of its old version.
 func (s *Store) Reencrypt(ctx context.Context, limit int) (int, error) {
 	c, err := s.keys.Cipher()
 	if err != nil {
@@ -19,10 +21,12 @@ func (s *Store) Reencrypt(ctx context.Context, limit int) (int, error) {
 	return sqlstore.Reencrypt(ctx, c, limit, sqlstore.Reencryption{
 		Read:  s.db,
 		Write: s.write,
-		SelectUsers: `SELECT id, email_enc, name_enc, totp_secret_enc FROM users
-		WHERE id > $1 ORDER BY id LIMIT $2`,
-		UpdateColumn: func(col string) string {
-			return `UPDATE users SET ` + col + ` = $1 WHERE id = $2 AND ` + col + ` = $3`
+		Select: func(table string, cols []string) string {
+			return `SELECT id, ` + strings.Join(cols, ", ") + ` FROM ` + table +
+				` WHERE id > $1 ORDER BY id LIMIT $2`
+		},
+		Update: func(table, col string) string {
+			return `UPDATE ` + table + ` SET ` + col + ` = $1 WHERE id = $2 AND ` + col + ` = $3`
 		},
 	})
 }

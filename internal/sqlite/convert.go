@@ -76,6 +76,8 @@ func translate(err error, onRef *alliance.Error) error {
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return conflict(err, se.Error())
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		return invalidCheck(err, se.Error())
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		if onRef == nil {
 			onRef = &alliance.Error{Message: "refers to a record that does not exist"}
@@ -92,6 +94,27 @@ func conflict(err error, msg string) error {
 		}
 	}
 	return &alliance.Error{Code: alliance.CodeConflict, Message: "the record already exists", Err: err}
+}
+
+// checkFields maps the name of a CHECK constraint to the input field it
+// guards and the message shown to the user.
+var checkFields = map[string][2]string{
+	"assessments_status_check": {"status", `the status must be "open" or "completed"`},
+}
+
+func invalidCheck(err error, msg string) error {
+	for name, fm := range checkFields {
+		if strings.Contains(msg, "failed: "+name) {
+			return &alliance.Error{Code: alliance.CodeInvalid, Field: fm[0], Message: fm[1], Err: err}
+		}
+	}
+	return err
+}
+
+// isForeignKey reports whether err is a broken foreign key.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
 // The foreign keys a statement can break.

@@ -7,3 +7,7 @@ func ReaderDB(s *Store) *sql.DB { return s.readDB }
 
 // AuditQuery exposes the audit query builder, so that tests can check its plan.
 var AuditQuery = auditQuery
+
+// AssessmentsQuery exposes the assessment list query builder, so that tests can
+// check its plan.
+var AssessmentsQuery = assessmentsQuery

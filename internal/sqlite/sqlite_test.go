@@ -120,6 +120,22 @@ func TestAuditOrgFilterPlan(t *testing.T) {
 	}
 }
 
+// TestAssessmentListPlan checks that the list reads the index in its order:
+// no sort of an organisation's assessments, however many it has.
+func TestAssessmentListPlan(t *testing.T) {
+	s := openReady(t)
+	for _, f := range []alliance.AssessmentFilter{{OrgID: 1}, {OrgID: 1, Status: alliance.AssessmentOpen}} {
+		query, args, err := sqlite.AssessmentsQuery(f)
+		if err != nil {
+			t.Fatalf("AssessmentsQuery(%+v): %v", f, err)
+		}
+		plan := queryPlan(t, s, query, args...)
+		if !strings.Contains(plan, "USING INDEX assessments_org_updated (org_id=?)") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("plan of Assessments(%+v) does not read assessments_org_updated in order:\n%s", f, plan)
+		}
+	}
+}
+
 func queryPlan(t *testing.T, s *sqlite.Store, query string, args ...any) string {
 	t.Helper()
 	rows, err := s.RawDB().QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)

@@ -52,3 +52,11 @@ func OrNotFound(err error) error {
 	}
 	return alliance.ErrNotFound
 }
+
+// NullID stores the id 0, a reference not made yet, as NULL.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

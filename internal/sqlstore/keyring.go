@@ -27,7 +27,7 @@ func (k *Keyring) Cipher() (alliance.FieldCipher, error) {
 		return ks.cipher, nil
 	}
 	return nil, alliance.Errorf(alliance.CodeInternal,
-		"the store has no field cipher: call UseKeys before reading or writing users")
+		"the store has no field cipher: call UseKeys before reading or writing users or assessments")
 }
 
 // Chainer returns the installed audit chainer, or an error when there is none.
@@ -37,12 +37,4 @@ func (k *Keyring) Chainer() (*alliance.AuditChainer, error) {
 	}
 	return nil, alliance.Errorf(alliance.CodeInternal,
 		"the store has no audit chainer: call UseKeys before appending to the audit log")
-}
-
-// EncColumns maps the name each sealed user value is bound to (see
-// alliance.SealedUser.Values) to the column of the users table that holds it.
-var EncColumns = map[string]string{
-	alliance.ColUserEmail:      "email_enc",
-	alliance.ColUserName:       "name_enc",
-	alliance.ColUserTOTPSecret: "totp_secret_enc",
 }

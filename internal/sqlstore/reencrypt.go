@@ -9,41 +9,85 @@ import (
 	"alliance"
 )
 
-// reencryptBatch is how many user rows Reencrypt reads at a time.
+// reencryptBatch is how many rows Reencrypt reads at a time.
 const reencryptBatch = 100
+
+// SealedColumn is a column whose values the FieldCipher sealed.
+type SealedColumn struct {
+	Name  string // the column of the table: "email_enc"
+	Bound string // the name its values are sealed under: alliance.ColUserEmail
+}
+
+// SealedTable is a table with sealed columns and an integer primary key id.
+type SealedTable struct {
+	Name    string
+	Columns []SealedColumn
+}
+
+// SealedTables lists every sealed column of both stores, in the order
+// Reencrypt walks them. A table that gains a sealed column adds it here.
+var SealedTables = []SealedTable{
+	{"users", []SealedColumn{
+		{"email_enc", alliance.ColUserEmail},
+		{"name_enc", alliance.ColUserName},
+		{"totp_secret_enc", alliance.ColUserTOTPSecret},
+	}},
+	{"assessments", []SealedColumn{
+		{"answers", alliance.ColAssessmentAnswers},
+		{"result", alliance.ColAssessmentResult},
+	}},
+}
 
 // Reencryption is what Reencrypt needs of a store: its connections and its SQL.
 type Reencryption struct {
-	// Read runs SelectUsers, outside any transaction.
+	// Read runs the statements of Select, outside any transaction.
 	Read Querier
 	// Write runs fn in a short write transaction, rolled back when fn fails.
 	Write func(ctx context.Context, fn func(*sql.Tx) error) error
-	// SelectUsers selects id, email_enc, name_enc and totp_secret_enc of the
-	// users whose id is above the first argument, by id, at most the second.
-	SelectUsers string
-	// UpdateColumn returns the statement that sets column col to the first
+	// Select returns the statement that selects id and then the columns cols
+	// of the rows of table whose id is above the first argument, by id, at most
+	// the second.
+	Select func(table string, cols []string) string
+	// Update returns the statement that sets column col of table to the first
 	// argument where id is the second and col still holds the third.
-	UpdateColumn func(col string) string
+	Update func(table, col string) string
 }
 
-// sealedRow is the encrypted values of one user row.
+// sealedRow is the sealed values of one row of a table, in the order of the
+// table's columns.
 type sealedRow struct {
 	id     int64
-	values []alliance.SealedValue
+	values [][]byte
 }
 
-// Reencrypt re-seals with c, under its active data key, up to limit identity
+// Reencrypt re-seals with c, under its active data key, up to limit sealed
 // values that are sealed under an older one (every such value when limit <= 0),
-// and returns how many it re-sealed. It walks the users by id and updates each
-// row in a short transaction guarded by the old ciphertext, so a concurrent
-// change to a value wins over the re-sealing of its old version.
+// and returns how many it re-sealed. It walks each of SealedTables by id and
+// updates each row in a short transaction guarded by the old ciphertext, so a
+// concurrent change to a value wins over the re-sealing of its old version.
 func Reencrypt(ctx context.Context, c alliance.FieldCipher, limit int, r Reencryption) (int, error) {
 	if limit <= 0 {
 		limit = math.MaxInt
 	}
+	done := 0
+	for _, table := range SealedTables {
+		if done >= limit {
+			break
+		}
+		n, err := r.table(ctx, c, table, limit-done)
+		done += n
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// table re-seals up to limit stale values of one table.
+func (r Reencryption) table(ctx context.Context, c alliance.FieldCipher, t SealedTable, limit int) (int, error) {
 	done, after := 0, int64(0)
 	for done < limit {
-		rows, err := r.sealedRows(ctx, after)
+		rows, err := r.sealedRows(ctx, t, after)
 		if err != nil || len(rows) == 0 {
 			return done, err
 		}
@@ -51,7 +95,7 @@ func Reencrypt(ctx context.Context, c alliance.FieldCipher, limit int, r Reencry
 			if done >= limit {
 				break
 			}
-			n, err := r.resealRow(ctx, c, row, limit-done)
+			n, err := r.resealRow(ctx, c, t, row, limit-done)
 			done += n
 			if err != nil {
 				return done, err
@@ -62,27 +106,35 @@ func Reencrypt(ctx context.Context, c alliance.FieldCipher, limit int, r Reencry
 	return done, nil
 }
 
-func (r Reencryption) sealedRows(ctx context.Context, after int64) ([]sealedRow, error) {
-	rows, err := r.Read.QueryContext(ctx, r.SelectUsers, after, reencryptBatch)
+func (r Reencryption) sealedRows(ctx context.Context, t SealedTable, after int64) ([]sealedRow, error) {
+	cols := make([]string, len(t.Columns))
+	for i, col := range t.Columns {
+		cols[i] = col.Name
+	}
+	rows, err := r.Read.QueryContext(ctx, r.Select(t.Name, cols), after, reencryptBatch)
 	if err != nil {
-		return nil, fmt.Errorf("reencrypt: read users: %w", err)
+		return nil, fmt.Errorf("reencrypt: read %s: %w", t.Name, err)
 	}
 	defer rows.Close()
 	var list []sealedRow
 	for rows.Next() {
-		var id int64
-		var s alliance.SealedUser
-		if err := rows.Scan(&id, &s.Email, &s.Name, &s.TOTPSecret); err != nil {
-			return nil, fmt.Errorf("reencrypt: read users: %w", err)
+		row := sealedRow{values: make([][]byte, len(cols))}
+		dest := make([]any, 1+len(cols))
+		dest[0] = &row.id
+		for i := range row.values {
+			dest[1+i] = &row.values[i]
 		}
-		list = append(list, sealedRow{id: id, values: s.Values()})
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("reencrypt: read %s: %w", t.Name, err)
+		}
+		list = append(list, row)
 	}
 	return list, rows.Err()
 }
 
 // resealRow re-seals at most budget stale values of one row. The values are
 // sealed before the write transaction begins, to keep it short.
-func (r Reencryption) resealRow(ctx context.Context, c alliance.FieldCipher, row sealedRow, budget int) (int, error) {
+func (r Reencryption) resealRow(ctx context.Context, c alliance.FieldCipher, t SealedTable, row sealedRow, budget int) (int, error) {
 	stale := row.stale(c)
 	if len(stale) == 0 {
 		return 0, nil
@@ -90,20 +142,19 @@ func (r Reencryption) resealRow(ctx context.Context, c alliance.FieldCipher, row
 	stale = stale[:min(len(stale), budget)]
 	fresh := make([][]byte, len(stale))
 	for j, i := range stale {
-		v := row.values[i]
-		ct, err := reseal(c, v.Column, v.Value)
+		ct, err := reseal(c, t.Columns[i].Bound, row.values[i])
 		if err != nil {
-			return 0, fmt.Errorf("reencrypt user %d %s: %w", row.id, v.Column, err)
+			return 0, fmt.Errorf("reencrypt %s %d %s: %w", t.Name, row.id, t.Columns[i].Name, err)
 		}
 		fresh[j] = ct
 	}
 	n := 0
-	err := r.Write(ctx, func(t *sql.Tx) error {
+	err := r.Write(ctx, func(tx *sql.Tx) error {
 		for j, i := range stale {
-			v := row.values[i]
-			res, err := t.ExecContext(ctx, r.UpdateColumn(EncColumns[v.Column]), fresh[j], row.id, v.Value)
+			col := t.Columns[i].Name
+			res, err := tx.ExecContext(ctx, r.Update(t.Name, col), fresh[j], row.id, row.values[i])
 			if err != nil {
-				return fmt.Errorf("reencrypt user %d %s: %w", row.id, v.Column, err)
+				return fmt.Errorf("reencrypt %s %d %s: %w", t.Name, row.id, col, err)
 			}
 			// When no row changed, the value changed after it was read, and the
 			// new value, sealed by its writer under the active key, stays.
@@ -125,7 +176,7 @@ func (r Reencryption) resealRow(ctx context.Context, c alliance.FieldCipher, row
 func (r sealedRow) stale(c alliance.FieldCipher) []int {
 	var idx []int
 	for i, v := range r.values {
-		if len(v.Value) > 0 && !c.Current(v.Value) {
+		if len(v) > 0 && !c.Current(v) {
 			idx = append(idx, i)
 		}
 	}

@@ -252,6 +252,7 @@ func testNotFound(t *testing.T, e *env) {
 		"SessionByTokenHash": func() error { _, err := r.SessionByTokenHash(e.ctx, hash("none")); return err },
 		"APITokenByHash":     func() error { _, err := r.APITokenByHash(e.ctx, hash("none")); return err },
 		"APIToken":           func() error { _, err := r.APIToken(e.ctx, id); return err },
+		"Assessment":         func() error { _, err := r.Assessment(e.ctx, id); return err },
 	}
 	writes := map[string]func(alliance.Tx) error{
 		"UpdateOrganisation": func(tx alliance.Tx) error {
@@ -267,6 +268,9 @@ func testNotFound(t *testing.T, e *env) {
 		"RevokeAPIToken":  func(tx alliance.Tx) error { return tx.RevokeAPIToken(e.ctx, id, base) },
 		"TouchAPIToken":   func(tx alliance.Tx) error { return tx.TouchAPIToken(e.ctx, id, base) },
 		"ActivateDataKey": func(tx alliance.Tx) error { return tx.ActivateDataKey(e.ctx, id) },
+		"UpdateAssessment": func(tx alliance.Tx) error {
+			return tx.UpdateAssessment(e.ctx, &alliance.Assessment{ID: id, Status: alliance.AssessmentOpen, Revision: 1})
+		},
 	}
 	for name, fn := range reads {
 		checkNotFound(t, name, fn())

@@ -27,6 +27,13 @@ var nobody = map[alliance.Role]bool{}
 // readers are the roles that see people's details (and pass a second factor).
 var readers = map[alliance.Role]bool{alliance.RoleSuperadmin: true, alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleViewer: true}
 
+// orgReaders are the members who read their organisation's records: not the
+// superadmin, whose powers stop at setting organisations up, nor the analyst.
+var orgReaders = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleViewer: true}
+
+// interviewers may start and answer screenings.
+var interviewers = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true}
+
 // expectations is the authorisation table: every route that needs a signed-in
 // user, with who may use it. TestRouteTableCovered fails when a route is missing.
 var expectations = map[string]rule{
@@ -60,6 +67,18 @@ var expectations = map[string]rule{
 	"POST /api/v1/tokens":                   {everyone, everyone},
 	"DELETE /api/v1/tokens/{id}":            {everyone, nobody},
 	"GET /api/v1/audit":                     {admins, admins},
+	"GET /screenings":                       {orgReaders, orgReaders},
+	"POST /screenings":                      {interviewers, interviewers},
+	"GET /screenings/{id}":                  {orgReaders, nobody},
+	"POST /screenings/{id}":                 {interviewers, nobody},
+	"GET /screenings/{id}/result":           {orgReaders, nobody},
+	"POST /screenings/{id}/complete":        {interviewers, nobody},
+	"GET /api/v1/catalogues":                {everyone, everyone},
+	"GET /api/v1/questionnaire":             {everyone, everyone},
+	"GET /api/v1/assessments":               {orgReaders, orgReaders},
+	"POST /api/v1/assessments":              {interviewers, interviewers},
+	"GET /api/v1/assessments/{id}":          {orgReaders, nobody},
+	"PATCH /api/v1/assessments/{id}":        {interviewers, nobody},
 }
 
 var actorRoles = []alliance.Role{alliance.RoleSuperadmin, alliance.RoleAdmin, alliance.RoleCaseworker, alliance.RoleAnalyst, alliance.RoleViewer}
@@ -150,6 +169,9 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = strconv.FormatInt(e.orgs[org].ID, 10)
 	case strings.Contains(pattern, "/users/{id}"):
 		id = strconv.FormatInt(e.users[fmt.Sprintf("target@%d", org)].ID, 10)
+	case strings.Contains(pattern, "/screenings/{id}"), strings.Contains(pattern, "/assessments/{id}"):
+		// A fresh screening each time: completing one closes it to the next role.
+		id = strconv.FormatInt(e.screening(t, org).ID, 10)
 	case strings.Contains(pattern, "/tokens/{id}"):
 		owner := e.users[actor]
 		if org == 1 {
@@ -178,6 +200,10 @@ func formBody(pattern, uniq string) url.Values {
 		return url.Values{"email": {"u" + uniq + "@example.org"}, "name": {"New"}, "role": {"viewer"}, "password": {testPassword}}
 	case "/users/{id}":
 		return url.Values{"name": {"target"}, "role": {"viewer"}}
+	case "/screenings":
+		return url.Values{"worker_lang": {"ar"}}
+	case "/screenings/{id}":
+		return url.Values{"stage": {"recruitment"}, "q.rec.debt": {"yes"}, "go": {"journey"}}
 	}
 	return url.Values{}
 }
@@ -190,8 +216,24 @@ func apiBody(route, uniq string) string {
 		return `{"email":"a` + uniq + `@example.org","role":"viewer","password":"` + testPassword + `"}`
 	case "PATCH /api/v1/users/{id}":
 		return `{"name":"target"}`
+	case "POST /api/v1/assessments":
+		return `{"worker_lang":"ar","answers":{"questions":{"rec.debt":"yes"}}}`
+	case "PATCH /api/v1/assessments/{id}":
+		return `{"answers":{"questions":{"rec.debt":"no"}},"age":30}`
 	case "POST /api/v1/tokens":
 		return `{"name":"t` + uniq + `","days":7}`
 	}
 	return ""
+}
+
+// screening starts an empty screening in organisation org, as its caseworker.
+func (e *testEnv) screening(t testing.TB, org int) *app.Screening {
+	t.Helper()
+	u := e.users[fmt.Sprintf("caseworker@%d", org)]
+	c := app.Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "test"}
+	sc, err := e.svc.StartAssessment(context.Background(), c, "en", app.AssessmentUpdate{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }

@@ -62,6 +62,8 @@ func pagesOf(u *alliance.User) []string {
 	}
 	if u.Role == alliance.RoleSuperadmin {
 		p = append(p, "/organisations")
+	} else if u.Role.ReadsPersonalData() {
+		p = append(p, "/screenings")
 	}
 	if u.Role == alliance.RoleAdmin || u.Role == alliance.RoleSuperadmin {
 		p = append(p, "/audit", "/audit?resource=user")

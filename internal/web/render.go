@@ -225,6 +225,9 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 	} else {
 		items = append(items, NavItem{Href: fmt.Sprintf("/organisations/%d", b.User.OrgID), Label: b.T("nav.organisation")})
 	}
+	if b.User.Role != alliance.RoleSuperadmin && b.User.Role.ReadsPersonalData() {
+		items = append(items, NavItem{Href: "/screenings", Label: b.T("nav.screenings")})
+	}
 	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
 		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})
 	}

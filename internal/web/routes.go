@@ -57,6 +57,12 @@ func (s *Server) routeTable() []route {
 		{"POST", "/users/{id}", signedIn, false, s.userUpdate},
 		{"POST", "/users/{id}/reset-2fa", signedIn, false, s.userReset2FA},
 		{"GET", "/audit", signedIn, false, s.auditPage},
+		{"GET", "/screenings", signedIn, false, s.screenings},
+		{"POST", "/screenings", signedIn, false, s.screeningStart},
+		{"GET", "/screenings/{id}", signedIn, false, s.screening},
+		{"POST", "/screenings/{id}", signedIn, false, s.screeningSave},
+		{"GET", "/screenings/{id}/result", signedIn, false, s.screeningResult},
+		{"POST", "/screenings/{id}/complete", signedIn, false, s.screeningComplete},
 
 		{"GET", "/api/v1/openapi.json", public, true, s.openAPI},
 		{"GET", "/api/v1/me", signedIn, true, s.apiMe},
@@ -73,5 +79,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/tokens", signedIn, true, s.apiTokenCreate},
 		{"DELETE", "/api/v1/tokens/{id}", signedIn, true, s.apiTokenRevoke},
 		{"GET", "/api/v1/audit", signedIn, true, s.apiAudit},
+		{"GET", "/api/v1/catalogues", signedIn, true, s.apiCatalogues},
+		{"GET", "/api/v1/questionnaire", signedIn, true, s.apiQuestionnaire},
+		{"GET", "/api/v1/assessments", signedIn, true, s.apiAssessmentList},
+		{"POST", "/api/v1/assessments", signedIn, true, s.apiAssessmentCreate},
+		{"GET", "/api/v1/assessments/{id}", signedIn, true, s.apiAssessmentShow},
+		{"PATCH", "/api/v1/assessments/{id}", signedIn, true, s.apiAssessmentUpdate},
 	}
 }

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"alliance"
+
+	"alliance/internal/app"
+	"alliance/internal/browsertest"
+	"alliance/internal/interview"
+)
+
+func actorOf(u *alliance.User) alliance.Actor {
+	return alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}
+}
+
+// waitJS waits in the page, up to 10 s, for a JavaScript condition to hold.
+func waitJS(t *testing.T, tab *browsertest.Tab, cond string) bool {
+	t.Helper()
+	var ok bool
+	tab.Eval(`new Promise(res => { const t0 = Date.now(); (function poll() {
+		if (`+cond+`) { res(true); } else if (Date.now() - t0 > 10000) { res(false); } else { setTimeout(poll, 50); }
+	})(); })`, &ok)
+	return ok
+}
+
+// answer clicks an answer of a question and waits until the page has saved it.
+func answer(t *testing.T, tab *browsertest.Tab, question, value string) {
+	t.Helper()
+	tab.Click(fmt.Sprintf(`input[name="q.%s"][value="%s"]`, question, value))
+	if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "saved"`) {
+		t.Fatalf("answer %s=%s was not saved; status %q", question, value, tab.Text("#save-status"))
+	}
+}
+
+// TestBrowserScreening completes two interviews in a real browser: one with
+// the questions in Arabic (right to left) beside English, saved answer by
+// answer as it goes and surviving a dropped connection; one in Russian beside
+// French through the forms. Both end on the explained result.
+func TestBrowserScreening(t *testing.T) {
+	cfg := testConfig()
+	cfg.Demo = true
+	e := newTestEnv(t, cfg)
+	srv := httptest.NewServer(e.srv)
+	t.Cleanup(srv.Close)
+	b := browsertest.New(t)
+	u := e.users["caseworker@demo"]
+	q := interview.Builtin()
+	stored := func(t *testing.T, id int64) *app.Screening {
+		t.Helper()
+		c := app.Caller{Actor: actorOf(u), RemoteAddr: "test"}
+		sc, err := e.svc.Assessment(context.Background(), c, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+
+	t.Run("Arabic beside English, saved as it goes", func(t *testing.T) {
+		tab := b.NewTab(t)
+		signInBrowser(t, tab, srv.URL, u.Email, app.DemoPassword)
+		tab.Navigate(srv.URL + "/screenings")
+		checkPage(t, tab, srv.URL, "en", true)
+		tab.Fill("#worker-lang", "ar")
+		tab.Submit(`form[action="/screenings"] button`)
+		checkPage(t, tab, srv.URL, "en", true)
+		id, err := strconv.ParseInt(strings.TrimPrefix(strings.Split(tab.URL(), "?")[0], srv.URL+"/screenings/"), 10, 64)
+		if err != nil {
+			t.Fatalf("interview at %s: %v", tab.URL(), err)
+		}
+		var dir, align string
+		tab.Eval(`getComputedStyle(document.querySelector("p.worker[lang=ar]")).direction`, &dir)
+		tab.Eval(`getComputedStyle(document.querySelector("p.worker[lang=ar]")).textAlign`, &align)
+		if dir != "rtl" || (align != "right" && align != "start") {
+			t.Errorf("Arabic intro: direction %q, text-align %q; want rtl, right", dir, align)
+		}
+		if got := tab.Text("p.worker[lang=ar]"); got != q.Text("ar", "intro") {
+			t.Errorf("Arabic intro %q", got)
+		}
+		if !tab.Exists("#review-flag") {
+			t.Error("the unreviewed Arabic translation is not flagged to staff")
+		}
+		tab.Fill("#age", "29")
+		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "saved"`) {
+			t.Fatal("age not saved")
+		}
+
+		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=recruitment", id))
+		checkPage(t, tab, srv.URL, "en", true)
+		var legend string
+		tab.Eval(`document.querySelector("#q-rec\\.job_different legend .worker").textContent`, &legend)
+		if legend != q.Text("ar", "q.rec.job_different") {
+			t.Errorf("question in Arabic: %q", legend)
+		}
+		answer(t, tab, "rec.job_different", "yes")
+		answer(t, tab, "rec.pay_different", "yes")
+
+		// The connection drops: the answer waits in the tab and is sent when
+		// the page comes back.
+		tab.Eval(`window.fetch = () => Promise.reject(new TypeError("offline"))`, nil)
+		tab.Click(`input[name="q.rec.debt"][value="declined"]`)
+		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "failed"`) {
+			t.Fatal("a failed save is not shown")
+		}
+		if got := stored(t, id).Answers.Questions["rec.debt"]; got != "" {
+			t.Fatalf("offline answer reached the server: %q", got)
+		}
+		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=recruitment", id)) // fetch is real again
+		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "saved"`) {
+			t.Fatal("the kept answer was not sent again")
+		}
+		var checked bool
+		tab.Eval(`document.querySelector('input[name="q.rec.debt"][value="declined"]').checked`, &checked)
+		if got := stored(t, id).Answers.Questions["rec.debt"]; got != "declined" || !checked {
+			t.Errorf("after reconnecting: stored %q, checked %v", got, checked)
+		}
+
+		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=work", id))
+		answer(t, tab, "work.long_hours", "yes")
+		answer(t, tab, "work.little_pay", "yes")
+		answer(t, tab, "work.hurt", "yes")
+		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=living", id))
+		answer(t, tab, "liv.papers_held", "yes")
+		tab.Submit(`button[name="go"][value="leaving"]`)
+		tab.Submit(`button[name="go"][value="observations"]`)
+		checkPage(t, tab, srv.URL, "en", true)
+		tab.Submit(`button[name="go"][value="result"]`)
+		checkPage(t, tab, srv.URL, "en", true)
+		if got := tab.Text("#verdict h2"); got != "The indicators point to trafficking for labour exploitation" {
+			t.Errorf("verdict %q", got)
+		}
+		if !strings.Contains(tab.Text("#next-steps"), "National Referral Mechanism") {
+			t.Errorf("next steps: %q", tab.Text("#next-steps"))
+		}
+		if !strings.Contains(tab.Text("#dim-deceptive_recruitment"), "positive") {
+			t.Errorf("deceptive recruitment: %q", tab.Text("#dim-deceptive_recruitment"))
+		}
+		sc := stored(t, id)
+		if !sc.Result.Trafficking || sc.Answers.Age == nil || *sc.Answers.Age != 29 {
+			t.Errorf("stored: trafficking %v, age %v", sc.Result.Trafficking, sc.Answers.Age)
+		}
+		// The print view drops navigation and buttons.
+		var printHidden bool
+		tab.Eval(`(() => { for (const s of document.styleSheets) for (const r of s.cssRules) if (r.media && r.media.mediaText === "print" && r.cssText.includes(".no-print")) return true; return false; })()`, &printHidden)
+		if !printHidden {
+			t.Error("no print rules for the result page")
+		}
+		tab.Submit(`form[action$="/complete"] button`)
+		checkPage(t, tab, srv.URL, "en", true)
+		if got := stored(t, id).Status; got != "completed" {
+			t.Errorf("status %q after completing", got)
+		}
+	})
+
+	t.Run("Russian beside French, through the forms", func(t *testing.T) {
+		tab := b.NewTab(t)
+		signInBrowser(t, tab, srv.URL, u.Email, app.DemoPassword)
+		setLanguage(t, tab, srv.URL, "fr")
+		tab.Navigate(srv.URL + "/screenings")
+		tab.Fill("#worker-lang", "ru")
+		tab.Submit(`form[action="/screenings"] button`)
+		tab.Submit(`button[name="go"][value="recruitment"]`)
+		checkPage(t, tab, srv.URL, "fr", true)
+		if got := tab.Text(`#q-rec\.job_different legend .staff`); got != q.Text("fr", "q.rec.job_different") {
+			t.Errorf("French beside Russian: %q", got)
+		}
+		tab.Click(`input[name="q.rec.job_different"][value="no"]`)
+		tab.Submit(`button[name="go"][value="result"]`)
+		checkPage(t, tab, srv.URL, "fr", true)
+		if got, want := tab.Text("#verdict h2"), e.srv.cat.T("fr", "screening.trafficking_no"); got != want || want == e.srv.cat.T("en", "screening.trafficking_no") {
+			t.Errorf("French verdict %q, want %q", got, want)
+		}
+		if !strings.Contains(tab.HTML(), `lang="ru"`) {
+			t.Error("the result page does not name the worker's language")
+		}
+	})
+}
