@@ -103,11 +103,11 @@ func TestBrowserScreening(t *testing.T) {
 		// The connection drops: the answer waits in the tab and is sent when
 		// the page comes back.
 		tab.Eval(`window.fetch = () => Promise.reject(new TypeError("offline"))`, nil)
-		tab.Click(`input[name="q.rec.debt"][value="declined"]`)
+		tab.Click(`input[name="q.rec.travel_costs"][value="declined"]`)
 		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "failed"`) {
 			t.Fatal("a failed save is not shown")
 		}
-		if got := stored(t, id).Answers.Questions["rec.debt"]; got != "" {
+		if got := stored(t, id).Answers.Questions["rec.travel_costs"]; got != "" {
 			t.Fatalf("offline answer reached the server: %q", got)
 		}
 		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=recruitment", id)) // fetch is real again
@@ -115,14 +115,15 @@ func TestBrowserScreening(t *testing.T) {
 			t.Fatal("the kept answer was not sent again")
 		}
 		var checked bool
-		tab.Eval(`document.querySelector('input[name="q.rec.debt"][value="declined"]').checked`, &checked)
-		if got := stored(t, id).Answers.Questions["rec.debt"]; got != "declined" || !checked {
+		tab.Eval(`document.querySelector('input[name="q.rec.travel_costs"][value="declined"]').checked`, &checked)
+		if got := stored(t, id).Answers.Questions["rec.travel_costs"]; got != "declined" || !checked {
 			t.Errorf("after reconnecting: stored %q, checked %v", got, checked)
 		}
 
 		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=work", id))
 		answer(t, tab, "work.long_hours", "yes")
 		answer(t, tab, "work.little_pay", "yes")
+		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=treatment", id))
 		answer(t, tab, "work.hurt", "yes")
 		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=living", id))
 		answer(t, tab, "liv.papers_held", "yes")
