@@ -35,3 +35,39 @@ func BenchmarkAPIRead(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkScreeningSave saves one answer of an interview through the API, as
+// the page does at every click: session, policy, read, decrypt, merge, assess,
+// encrypt, write and audit in one transaction.
+func BenchmarkScreeningSave(b *testing.B) {
+	e := newTestEnv(b, testConfig())
+	s := e.session("caseworker@0")
+	path := "/api/v1/assessments/" + itoa(e.screening(b, 0).ID)
+	bodies := []string{`{"answers":{"questions":{"work.long_hours":"yes"}}}`, `{"answers":{"questions":{"work.long_hours":"no"}}}`}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if w := e.do("PATCH", path, s.cookie, "application/json", bodies[i%2], "X-CSRF-Token", s.csrf); w.Code != 200 {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkInterviewPage serves one stage of an interview (11 questions in two
+// languages side by side).
+func BenchmarkInterviewPage(b *testing.B) {
+	e := newTestEnv(b, testConfig())
+	s := e.session("caseworker@0")
+	id := itoa(e.screening(b, 0).ID)
+	if w := e.do("PATCH", "/api/v1/assessments/"+id, s.cookie, "application/json", `{"worker_lang":"ar"}`, "X-CSRF-Token", s.csrf); w.Code != 200 {
+		b.Fatalf("switch to Arabic: %d", w.Code)
+	}
+	path := "/screenings/" + id + "?stage=treatment"
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if w := e.do("GET", path, s.cookie, "", ""); w.Code != 200 {
+				b.Errorf("status %d", w.Code)
+			}
+		}
+	})
+}
