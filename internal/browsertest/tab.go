@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -151,6 +154,28 @@ func (tab *Tab) Screenshot(path string) {
 		tab.t.Fatalf("browsertest: write screenshot: %v", err)
 	}
 }
+
+// PrintPDF prints the page as the browser prints it on paper — with the
+// page's print style sheet and its @page size — and returns the PDF.
+func (tab *Tab) PrintPDF() []byte {
+	tab.t.Helper()
+	preferCSS := true
+	return run(tab, "print to PDF", chromedp.Action[[]byte](func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &preferCSS})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	}))
+}
+
+// PDFPages counts the pages of a PDF that Chromium wrote.
+func PDFPages(pdf []byte) int {
+	return len(pdfPage.FindAll(pdf, -1))
+}
+
+// pdfPage matches a page object, not the /Type /Pages tree node.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // Eval evaluates the JavaScript expression in the page, awaits it when it is
 // a promise, and decodes its JSON value into out. A nil out discards the

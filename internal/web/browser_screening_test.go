@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -145,11 +146,13 @@ func TestBrowserScreening(t *testing.T) {
 		if !sc.Result.Trafficking || sc.Answers.Age == nil || *sc.Answers.Age != 29 {
 			t.Errorf("stored: trafficking %v, age %v", sc.Result.Trafficking, sc.Answers.Age)
 		}
-		// The print view drops navigation and buttons.
-		var printHidden bool
-		tab.Eval(`(() => { for (const s of document.styleSheets) for (const r of s.cssRules) if (r.media && r.media.mediaText === "print" && r.cssText.includes(".no-print")) return true; return false; })()`, &printHidden)
-		if !printHidden {
-			t.Error("no print rules for the result page")
+		// On paper: A4, without navigation or buttons, on at most two sheets.
+		pdf := tab.PrintPDF()
+		if n := browsertest.PDFPages(pdf); n < 1 || n > 2 {
+			t.Errorf("the result prints on %d pages, want 1 or 2", n)
+		}
+		if !bytes.Contains(pdf, []byte("/MediaBox [0 0 594.9")) {
+			t.Error("the result does not print on A4")
 		}
 		tab.Submit(`form[action$="/complete"] button`)
 		checkPage(t, tab, srv.URL, "en", true)
