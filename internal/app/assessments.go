@@ -230,7 +230,9 @@ func (s *Service) applyUpdate(sc *Screening, u AssessmentUpdate) error {
 		next.RecruitmentEvent = *u.RecruitmentEvent
 	}
 	if u.Notes != nil {
-		next.Notes = strings.TrimSpace(*u.Notes)
+		// A browser posts line breaks as CRLF but counts them as one
+		// character against maxlength; count them as it does.
+		next.Notes = strings.TrimSpace(strings.ReplaceAll(*u.Notes, "\r\n", "\n"))
 	}
 	if err := s.questions.Check(next); err != nil {
 		var fe *interview.FieldError

@@ -34,13 +34,25 @@ func scanAssessment(r sqlstore.Scanner, sealed ...any) (*alliance.Assessment, er
 // Assessment returns the assessment with the given id, its answers and result
 // opened.
 func (r *reader) Assessment(ctx context.Context, id int64) (*alliance.Assessment, error) {
+	return r.readAssessment(ctx, id, "")
+}
+
+// Assessment reads the assessment and locks its row until the transaction
+// ends, as User does: two saves of one interview at once (an answer sent as it
+// is given, and the form of its page) then run one after the other and both
+// merge, instead of the second failing on a revision the first moved.
+func (t *tx) Assessment(ctx context.Context, id int64) (*alliance.Assessment, error) {
+	return t.readAssessment(ctx, id, " FOR NO KEY UPDATE")
+}
+
+func (r *reader) readAssessment(ctx context.Context, id int64, lock string) (*alliance.Assessment, error) {
 	c, err := r.keys.Cipher()
 	if err != nil {
 		return nil, err
 	}
 	var answers, result []byte
 	a, err := scanAssessment(r.q.QueryRowContext(ctx, `SELECT `+assessmentColumns+`, answers, result
-		FROM assessments WHERE id = $1`, id), &answers, &result)
+		FROM assessments WHERE id = $1`+lock, id), &answers, &result)
 	if err != nil {
 		return nil, fmt.Errorf("assessment %d: %w", id, translate(err))
 	}

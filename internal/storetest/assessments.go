@@ -3,7 +3,9 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,4 +372,50 @@ func testReencryptKeepsAssessmentChange(t *testing.T, e *env) {
 	reencrypt(t, e, 0, 2)
 	checkAssessment(t, e, e.store, &changed)
 	reencrypt(t, e, 0, 0)
+}
+
+// testAssessmentConcurrentSaves runs read-merge-write transactions on one
+// assessment at once, each adding its own answer, as an interview page does
+// when an answer is sent while the page's form is saved. Reading the
+// assessment inside Update must serialise them: every transaction commits,
+// and every answer is kept.
+func testAssessmentConcurrentSaves(t *testing.T, e *env) {
+	org := e.org("Concurrent")
+	u := e.user(org.ID, "concurrent@example.org")
+	a := assessment(org.ID, u.ID, func(x *alliance.Assessment) { x.Answers = []byte("") })
+	e.createAssessments(a)
+	const savers = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, savers)
+	for i := range savers {
+		wg.Go(func() {
+			errs <- e.store.Update(e.ctx, func(tx alliance.Tx) error {
+				cur, err := tx.Assessment(e.ctx, a.ID)
+				if err != nil {
+					return err
+				}
+				cur.Answers = append(cur.Answers, fmt.Sprintf("[%d]", i)...)
+				return tx.UpdateAssessment(e.ctx, cur)
+			})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent save: %v", err)
+		}
+	}
+	got, err := e.store.Assessment(e.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range savers {
+		if !strings.Contains(string(got.Answers), fmt.Sprintf("[%d]", i)) {
+			t.Errorf("answer %d lost: %q", i, got.Answers)
+		}
+	}
+	if got.Revision != 1+savers {
+		t.Errorf("Revision %d after %d saves, want %d", got.Revision, savers, 1+savers)
+	}
 }

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"AssessmentList", testAssessmentList, false},
 		{"AssessmentListLimits", testAssessmentListLimits, false},
 		{"AssessmentUpdate", testAssessmentUpdate, false},
+		{"AssessmentConcurrentSaves", testAssessmentConcurrentSaves, false},
 		{"AssessmentInvalid", testAssessmentInvalid, false},
 		{"ReencryptAssessments", testReencryptAssessments, false},
 		{"ReencryptKeepsAssessmentChange", testReencryptKeepsAssessmentChange, false},

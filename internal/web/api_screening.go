@@ -77,20 +77,33 @@ func (s *Server) writeScreening(w http.ResponseWriter, r *http.Request, status i
 	return nil
 }
 
-// assessmentPatch is the body of POST and PATCH /api/v1/assessments.
-type assessmentPatch struct {
-	WorkerLang       string            `json:"worker_lang"`
-	Revision         int64             `json:"revision"`
-	Answers          interview.Answers `json:"answers"`
-	Age              json.RawMessage   `json:"age"` // a number, or null for unknown
-	RecruitmentEvent *bool             `json:"recruitment_event"`
-	Notes            *string           `json:"notes"`
-	Complete         bool              `json:"complete"`
+// answersPatch is the answers part of a patch: only what is merged. The
+// age, notes and recruitment event are fields of the patch itself, so a body
+// that puts them under "answers" is refused rather than silently ignored.
+type answersPatch struct {
+	Questions  map[string]string `json:"questions"`
+	Indicators map[string]string `json:"indicators"`
 }
 
-// readPatch decodes the body of POST and PATCH /api/v1/assessments.
+// assessmentPatch is the body of POST and PATCH /api/v1/assessments.
+type assessmentPatch struct {
+	WorkerLang       string          `json:"worker_lang"`
+	Revision         int64           `json:"revision"`
+	Answers          answersPatch    `json:"answers"`
+	Age              json.RawMessage `json:"age"` // a number, or null for unknown
+	RecruitmentEvent *bool           `json:"recruitment_event"`
+	Notes            *string         `json:"notes"`
+	Complete         bool            `json:"complete"`
+}
+
+// readPatch decodes the body of POST and PATCH /api/v1/assessments, after
+// checking the lang parameter of the answer: a request is refused whole or
+// carried out, never carried out and then refused.
 func readPatch(r *http.Request) (assessmentPatch, app.AssessmentUpdate, error) {
 	var in assessmentPatch
+	if _, err := queryLang(r); err != nil {
+		return in, app.AssessmentUpdate{}, err
+	}
 	if err := decodeJSON(r, &in); err != nil {
 		return in, app.AssessmentUpdate{}, err
 	}
@@ -99,8 +112,9 @@ func readPatch(r *http.Request) (assessmentPatch, app.AssessmentUpdate, error) {
 }
 
 func (p *assessmentPatch) update() (app.AssessmentUpdate, error) {
-	u := app.AssessmentUpdate{Revision: p.Revision, Answers: p.Answers, RecruitmentEvent: p.RecruitmentEvent,
-		Notes: p.Notes, WorkerLang: p.WorkerLang, Complete: p.Complete}
+	u := app.AssessmentUpdate{Revision: p.Revision, RecruitmentEvent: p.RecruitmentEvent,
+		Answers: interview.Answers{Questions: p.Answers.Questions, Indicators: p.Answers.Indicators},
+		Notes:   p.Notes, WorkerLang: p.WorkerLang, Complete: p.Complete}
 	if p.Age != nil {
 		u.SetAge = true
 		if !bytes.Equal(bytes.TrimSpace(p.Age), []byte("null")) {
@@ -148,6 +162,9 @@ func (s *Server) apiAssessmentCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiAssessmentShow(w http.ResponseWriter, r *http.Request) error {
+	if _, err := queryLang(r); err != nil {
+		return err
+	}
 	sc, err := s.screeningOf(r)
 	if err != nil {
 		return err

@@ -155,6 +155,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
+	// Answers an interview page kept in the tab while offline stay on the
+	// computer no longer than the session (browsers honour this over HTTPS).
+	w.Header().Set("Clear-Site-Data", `"storage"`)
 	http.Redirect(w, r, "/login?flash=signed_out", http.StatusSeeOther)
 	return nil
 }
@@ -164,6 +167,7 @@ func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
+	w.Header().Set("Clear-Site-Data", `"storage"`)
 	http.Redirect(w, r, "/login?flash=signed_out_everywhere", http.StatusSeeOther)
 	return nil
 }

@@ -102,8 +102,8 @@ func TestBrowserScreening(t *testing.T) {
 		answer(t, tab, "rec.pay_different", "yes")
 
 		// The connection drops: the answer waits in the tab and is sent when
-		// the page comes back.
-		tab.Eval(`window.fetch = () => Promise.reject(new TypeError("offline"))`, nil)
+		// the connection returns.
+		tab.Eval(`window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError("offline"))`, nil)
 		tab.Click(`input[name="q.rec.travel_costs"][value="declined"]`)
 		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "failed"`) {
 			t.Fatal("a failed save is not shown")
@@ -111,15 +111,46 @@ func TestBrowserScreening(t *testing.T) {
 		if got := stored(t, id).Answers.Questions["rec.travel_costs"]; got != "" {
 			t.Fatalf("offline answer reached the server: %q", got)
 		}
-		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=recruitment", id)) // fetch is real again
+		tab.Eval(`window.fetch = window.realFetch; window.dispatchEvent(new Event("online"))`, nil)
 		if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "saved"`) {
-			t.Fatal("the kept answer was not sent again")
+			t.Fatal("the kept answer was not sent when the connection returned")
 		}
-		var checked bool
-		tab.Eval(`document.querySelector('input[name="q.rec.travel_costs"][value="declined"]').checked`, &checked)
-		if got := stored(t, id).Answers.Questions["rec.travel_costs"]; got != "declined" || !checked {
-			t.Errorf("after reconnecting: stored %q, checked %v", got, checked)
+		if got := stored(t, id).Answers.Questions["rec.travel_costs"]; got != "declined" {
+			t.Errorf("after reconnecting: stored %q", got)
 		}
+
+		// In a tab of its own, whose console holds the refusal it provokes:
+		t.Run("kept and refused answers", func(t *testing.T) {
+			tab := b.NewTab(t)
+			signInBrowser(t, tab, srv.URL, u.Email, app.DemoPassword)
+			// An answer kept in the tab when the page was closed is sent when the
+			// page is opened again.
+			stage := srv.URL + fmt.Sprintf("/screenings/%d?stage=before", id)
+			tab.Navigate(stage)
+			tab.Eval(`sessionStorage.setItem("alliance.screening." + document.getElementById("interview").dataset.user + ".`+strconv.FormatInt(id, 10)+`", JSON.stringify({"q.rec.debt": "unknown"}))`, nil)
+			tab.Navigate(stage)
+			if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "saved"`) {
+				t.Fatal("the kept answer was not sent when the page was opened again")
+			}
+			var checked bool
+			tab.Eval(`document.querySelector('input[name="q.rec.debt"][value="unknown"]').checked`, &checked)
+			if got := stored(t, id).Answers.Questions["rec.debt"]; got != "unknown" || !checked {
+				t.Errorf("kept answer: stored %q, checked %v", got, checked)
+			}
+
+			// A refused answer is not sent again and again: the page says why.
+			tab.Eval(`window.realFetch = window.fetch; window.fetch = (u, o) => { o.body = o.body.replace("rec.debt", "rec.nothing"); return window.realFetch(u, o); }`, nil)
+			tab.Click(`input[name="q.rec.debt"][value="yes"]`)
+			if !waitJS(t, tab, `document.getElementById("interview").dataset.saveState === "refused"`) {
+				t.Fatalf("a refused save shows %q", tab.Text("#save-status"))
+			}
+			var kept string
+			tab.Eval(`JSON.stringify(Object.keys(sessionStorage))`, &kept)
+			if kept != "[]" {
+				t.Errorf("a refused answer is still kept for sending: %s", kept)
+			}
+
+		})
 
 		tab.Navigate(srv.URL + fmt.Sprintf("/screenings/%d?stage=work", id))
 		answer(t, tab, "work.long_hours", "yes")

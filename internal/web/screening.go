@@ -223,7 +223,7 @@ func (s *Server) screeningSave(w http.ResponseWriter, r *http.Request) error {
 		if a := strings.TrimSpace(r.PostFormValue("age")); a != "" {
 			n, err := strconv.Atoi(a)
 			if err != nil {
-				return s.screeningFormError(w, r, id, alliance.Invalid("age", "%q is not a number of years", a))
+				return s.screeningFormError(w, r, id, u, alliance.Invalid("age", "%q is not a number of years", a))
 			}
 			u.Age = &n
 		}
@@ -235,7 +235,7 @@ func (s *Server) screeningSave(w http.ResponseWriter, r *http.Request) error {
 		u.RecruitmentEvent = &ev
 	}
 	if _, err := s.svc.UpdateAssessment(r.Context(), caller(r), id, u); err != nil {
-		return s.screeningFormError(w, r, id, err)
+		return s.screeningFormError(w, r, id, u, err)
 	}
 	next := r.PostFormValue("go")
 	if _, ok := s.svc.Questionnaire().Stage(next); ok {
@@ -246,14 +246,24 @@ func (s *Server) screeningSave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// screeningFormError shows the stage again with the error, keeping what was
-// saved before.
-func (s *Server) screeningFormError(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+// screeningFormError shows the stage again with the error and with what was
+// typed on it, which was not saved, over what was saved before.
+func (s *Server) screeningFormError(w http.ResponseWriter, r *http.Request, id int64, u app.AssessmentUpdate, err error) error {
 	b := s.newBase(r, "screening.title")
 	return s.formError(err, b, func(status int) error {
 		sc, rerr := s.svc.Assessment(r.Context(), caller(r), id)
 		if rerr != nil {
 			return rerr
+		}
+		sc.Answers = interview.Merge(sc.Answers, u.Answers)
+		if u.SetAge {
+			sc.Answers.Age = u.Age
+		}
+		if u.Notes != nil {
+			sc.Answers.Notes = *u.Notes
+		}
+		if u.RecruitmentEvent != nil {
+			sc.Answers.RecruitmentEvent = *u.RecruitmentEvent
 		}
 		stage := r.PostFormValue("stage")
 		if _, ok := s.svc.Questionnaire().Stage(stage); !ok {
@@ -295,6 +305,7 @@ type ResultPage struct {
 	Total        int
 	CanEdit      bool
 	WorkerName   string
+	WorkerDir    string
 }
 
 // ClauseView is one conjunct of the trafficking formula.
@@ -334,7 +345,7 @@ func (s *Server) resultPage(r *http.Request, b *Base, sc *app.Screening) *Result
 		CanEdit: !sc.Stale && sc.Status == alliance.AssessmentOpen &&
 			alliance.Authorize(caller(r).Actor, alliance.ActAssessmentUpdate, alliance.Resource{Type: "assessment", OrgID: sc.OrgID}).Allow}
 	if l, ok := q.Language(sc.WorkerLang); ok {
-		p.WorkerName = l.Name
+		p.WorkerName, p.WorkerDir = l.Name, l.Dir
 	}
 	p.Answered, p.Total = q.Progress(sc.Answers)
 	for _, d := range sc.Result.Dimensions {

@@ -152,10 +152,16 @@ func TestAPIAssessmentLifecycle(t *testing.T) {
 	if body, code := send("POST", "/api/v1/assessments", `{"worker_lang":"en","answers":{"questions":{"nope":"yes"}}}`); code != 400 {
 		t.Errorf("create with a bad answer: %d %s", code, body)
 	}
+	if _, code := send("POST", "/api/v1/assessments?lang=EN_", `{"worker_lang":"en"}`); code != 400 {
+		t.Errorf("create with a malformed lang: %d", code)
+	}
+	if body, code := send("POST", "/api/v1/assessments", `{"worker_lang":"en","answers":{"age":30}}`); code != 400 || !strings.Contains(string(body), "age") {
+		t.Errorf("age inside answers: %d %s, want 400 naming it", code, body)
+	}
 	body, _ = send("GET", "/api/v1/assessments", "")
 	json.Unmarshal(body, &list)
 	if len(list.Assessments) != 1 {
-		t.Errorf("a refused create left %d assessments, want 1", len(list.Assessments))
+		t.Errorf("refused creates left %d assessments, want 1", len(list.Assessments))
 	}
 }
 
@@ -255,14 +261,37 @@ func TestScreeningPagesWithoutScript(t *testing.T) {
 	}
 	id := strings.TrimPrefix(strings.Split(loc, "?")[0], "/screenings/")
 
-	// A bad age is named and keeps the page.
+	// A refused form is named and shows again what was typed on it.
+	w = e.form("/screenings/"+id, s.cookie, s.csrf, url.Values{"stage": {"recruitment"}, "q.rec.job_different": {"yes"}, "q.rec.pay_different": {"perhaps"}, "go": {"before"}})
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `id="q-rec.pay_different" aria-invalid="true"`) ||
+		!strings.Contains(w.Body.String(), `name="q.rec.job_different" value="yes" checked`) {
+		t.Errorf("refused answer: %d\n%s", w.Code, w.Body)
+	}
 	w = e.form("/screenings/"+id, s.cookie, s.csrf, url.Values{"stage": {"about"}, "age": {"twelve"}, "go": {"recruitment"}})
 	if w.Code != 400 || !strings.Contains(w.Body.String(), `aria-invalid="true"`) {
 		t.Errorf("bad age: %d", w.Code)
 	}
+	// Notes are counted as the browser counts them: a line break is one character.
+	notes := strings.Repeat("a\r\n", interview.MaxNotes/2)
+	w = e.form("/screenings/"+id, s.cookie, s.csrf, url.Values{"stage": {"observations"}, "notes": {notes}, "go": {"observations"}})
+	if w.Code != 303 {
+		t.Errorf("notes of %d characters as the browser counts them: %d", interview.MaxNotes, w.Code)
+	}
 	w = e.form("/screenings/"+id, s.cookie, s.csrf, url.Values{"stage": {"about"}, "age": {"16"}, "go": {"recruitment"}})
 	if w.Code != 303 || !strings.HasSuffix(w.Header().Get("Location"), "stage=recruitment") {
 		t.Fatalf("about: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if page := e.do("GET", "/screenings/"+id+"?stage=about", s.cookie, "", "").Body.String(); !strings.Contains(page, `name="age" type="number" min="0" max="130" inputmode="numeric" value="16"`) {
+		t.Error("the saved age is not shown")
+	}
+	// A viewer reads the interview but cannot answer: every field is
+	// disabled and the page does not save.
+	v := e.session("viewer@0")
+	page = e.do("GET", "/screenings/"+id+"?stage=observations", v.cookie, "", "")
+	vb := page.Body.String()
+	if page.Code != 200 || !strings.Contains(vb, `data-can-edit="false"`) || strings.Contains(vb, `name="go"`) ||
+		!strings.Contains(vb, `name="notes" rows="4" maxlength="4000" aria-describedby="notes-hint" disabled`) {
+		t.Errorf("viewer's interview page: %d", page.Code)
 	}
 	vals := url.Values{"stage": {"work"}, "go": {"result"}}
 	for qid, v := range traffickingAnswers {
