@@ -48,5 +48,6 @@ type Assessment struct {
 type AssessmentFilter struct {
 	OrgID  int64  // required: lists never cross organisations
 	Status string // "" for any
+	CaseID int64  // 0 for any; else only the screenings attached to that case
 	Limit  int    // 0 for the store's default (100)
 }

@@ -89,9 +89,17 @@ func (o *Organisation) Validate() error {
 		return Invalid("languages", "give at least one working language, e.g. \"en\"")
 	}
 	for _, l := range o.Languages {
-		if _, err := language.Parse(l); err != nil {
-			return Invalid("languages", "%q is not a language tag such as \"en\" or \"pt-BR\"", l)
+		if err := ValidateLanguage(l); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// ValidateLanguage checks that l is a BCP 47 language tag.
+func ValidateLanguage(l string) error {
+	if _, err := language.Parse(l); err != nil || l == "" {
+		return Invalid("languages", "%q is not a language tag such as \"en\" or \"pt-BR\"", l)
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package alliance
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Actor is who asks: a signed-in user (through a session or an API token).
 type Actor struct {
@@ -36,7 +39,16 @@ const (
 	ActAssessmentList   Action = "assessment.list"
 	ActAssessmentRead   Action = "assessment.read"
 	ActAssessmentCreate Action = "assessment.create"
-	ActAssessmentUpdate Action = "assessment.update" // answer, resume, complete
+	ActAssessmentUpdate Action = "assessment.update" // answer, resume, complete, attach to a case
+
+	// Refer and protect: case files, consent and referral.
+	ActCaseList       Action = "case.list"
+	ActCaseRead       Action = "case.read"
+	ActCaseCreate     Action = "case.create"
+	ActCaseUpdate     Action = "case.update" // also stage changes and consent
+	ActReferralCreate Action = "referral.create"
+	ActReferralList   Action = "referral.list"
+	ActReferralAnswer Action = "referral.answer" // accept or decline, by the receiving organisation
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -49,6 +61,10 @@ type Resource struct {
 	// Role is, for a user account, that account's role: only a superadmin may
 	// change a superadmin's account.
 	Role Role
+	// Shared is, for a case of another organisation, the parts of it that an
+	// accepted referral and the person's consent let the actor's organisation
+	// see now (see Grant); empty when nothing is shared.
+	Shared []string
 }
 
 // Decision is the policy's answer, with a reason for the audit log and the user.
@@ -104,6 +120,12 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 		return deny("superadmin may not %s", act)
 	}
 	if r.OrgID != a.OrgID {
+		if act == ActCaseRead && len(r.Shared) > 0 {
+			if !a.Role.ReadsPersonalData() {
+				return deny("analysts work with statistics, not with people's details")
+			}
+			return allow("referred with consent: " + strings.Join(r.Shared, ", "))
+		}
 		return deny("the %s belongs to another organisation", r.Type)
 	}
 	switch act {
@@ -119,6 +141,16 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("analysts work with statistics, not with people's answers")
 		}
 		return allow("member of the organisation")
+	case ActCaseList, ActCaseRead, ActReferralList:
+		if !a.Role.ReadsPersonalData() {
+			return deny("analysts work with statistics, not with people's details")
+		}
+		return allow("member of the organisation")
+	case ActCaseCreate, ActCaseUpdate, ActReferralCreate, ActReferralAnswer:
+		if a.Role == RoleAdmin || a.Role == RoleCaseworker {
+			return allow("caseworker of the organisation")
+		}
+		return deny("only caseworkers and administrators work on cases")
 	case ActAssessmentCreate, ActAssessmentUpdate:
 		if a.Role == RoleAdmin || a.Role == RoleCaseworker {
 			return allow("caseworker of the organisation")

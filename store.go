@@ -52,6 +52,19 @@ type Reader interface {
 	// Assessments lists one organisation's assessments, most recently updated
 	// first, without their answers and results.
 	Assessments(ctx context.Context, f AssessmentFilter) ([]Assessment, error)
+
+	// Case returns a case with its person opened.
+	Case(ctx context.Context, id int64) (*Case, error)
+	// Cases lists one organisation's cases matching f, newest first (by id,
+	// below f.After when set), with their persons opened.
+	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
+	// Transitions lists the stage changes of a case, oldest first.
+	Transitions(ctx context.Context, caseID int64) ([]Transition, error)
+	// Consents lists the consents of a case, newest first.
+	Consents(ctx context.Context, caseID int64) ([]Consent, error)
+	Referral(ctx context.Context, id int64) (*Referral, error)
+	// Referrals lists the referrals matching f, newest first.
+	Referrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -97,6 +110,23 @@ type Tx interface {
 	// stored revision is still a.Revision, and then increments a.Revision; a
 	// stale revision is refused with CodeConflict.
 	UpdateAssessment(ctx context.Context, a *Assessment) error
+
+	// CreateCase stores c, assigning its ID and setting Revision to 1; a
+	// reference already used in the organisation is refused with CodeConflict.
+	CreateCase(ctx context.Context, c *Case) error
+	// UpdateCase writes every field of c but its organisation, creator and
+	// creation time if the stored revision is still c.Revision, then increments
+	// c.Revision; a stale revision is refused with CodeConflict.
+	UpdateCase(ctx context.Context, c *Case) error
+	AddTransition(ctx context.Context, t *Transition) error
+	CreateConsent(ctx context.Context, c *Consent) error
+	// WithdrawConsent ends a consent at the given time; a consent already
+	// withdrawn is refused with CodeConflict.
+	WithdrawConsent(ctx context.Context, id int64, at time.Time, by int64) error
+	CreateReferral(ctx context.Context, r *Referral) error
+	// UpdateReferral writes the status and answer of r under the same revision
+	// rule as UpdateCase.
+	UpdateReferral(ctx context.Context, r *Referral) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,6 +114,18 @@ func (s *Service) decode(a *alliance.Assessment) (*Screening, error) {
 	return sc, nil
 }
 
+// authorizeAssessment asks the policy whether the caller may act on an
+// assessment, and returns it as a resource. The organisation of an
+// assessment never changes, so the answer holds for a transaction after it.
+func (s *Service) authorizeAssessment(ctx context.Context, c Caller, act alliance.Action, id int64) (alliance.Resource, error) {
+	a, err := s.assessmentFor(ctx, s.store, c, act, id)
+	if err != nil {
+		return alliance.Resource{}, err
+	}
+	res := assessmentResource(a)
+	return res, s.authorize(ctx, c, act, res)
+}
+
 // assessmentFor loads an assessment for an action. A missing one is answered
 // as another organisation's would be, so that ids cannot be probed.
 func (s *Service) assessmentFor(ctx context.Context, r alliance.Reader, c Caller, act alliance.Action, id int64) (*alliance.Assessment, error) {
@@ -176,12 +189,8 @@ func (s *Service) UpdateAssessment(ctx context.Context, c Caller, id int64, u As
 	}
 	// The organisation of an assessment never changes, so the policy can be
 	// asked before the transaction, which then reads the current state.
-	a, err := s.assessmentFor(ctx, s.store, c, alliance.ActAssessmentUpdate, id)
+	res, err := s.authorizeAssessment(ctx, c, alliance.ActAssessmentUpdate, id)
 	if err != nil {
-		return nil, err
-	}
-	res := assessmentResource(a)
-	if err := s.authorize(ctx, c, alliance.ActAssessmentUpdate, res); err != nil {
 		return nil, err
 	}
 	var out *Screening
@@ -280,4 +289,50 @@ func describeUpdate(u AssessmentUpdate) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+// AttachAssessment attaches a screening to a case of the same organisation —
+// once consent allows a case to be opened — or detaches it (caseID 0). It
+// changes neither the answers nor the result, so a completed or stale
+// screening can be attached too.
+func (s *Service) AttachAssessment(ctx context.Context, c Caller, id, caseID int64) (*Screening, error) {
+	res, err := s.authorizeAssessment(ctx, c, alliance.ActAssessmentUpdate, id)
+	if err != nil {
+		return nil, err
+	}
+	var out *Screening
+	err = s.commit(ctx, c, alliance.ActAssessmentUpdate, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		a, err := tx.Assessment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if caseID != 0 {
+			k, err := tx.Case(ctx, caseID)
+			if err != nil || k.OrgID != a.OrgID {
+				return alliance.Invalid("case_id", "case %d is not a case of this organisation", caseID)
+			}
+		}
+		a.CaseID, a.UpdatedAt = caseID, s.now()
+		if err := tx.UpdateAssessment(ctx, a); err != nil {
+			return err
+		}
+		e.Detail = fmt.Sprintf("attached to case %d", caseID)
+		out, err = s.decode(a)
+		return err
+	})
+	return out, err
+}
+
+// CaseAssessments lists the screenings attached to a case that the caller may
+// see: the holder's, or a referral receiver's when the shared parts include
+// assessments. The read is audited with the case's.
+func (s *Service) CaseAssessments(ctx context.Context, c Caller, v *CaseView) ([]alliance.Assessment, error) {
+	if !slices.Contains(v.Groups, alliance.GroupAssessments) {
+		return nil, nil
+	}
+	list, err := s.store.Assessments(ctx, alliance.AssessmentFilter{OrgID: v.OrgID, CaseID: v.ID})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
 }

@@ -79,3 +79,23 @@ func (s *Service) UpdateOrganisation(ctx context.Context, c Caller, o *alliance.
 		return tx.UpdateOrganisation(ctx, o)
 	})
 }
+
+// Partners lists the other organisations of the alliance — the directory a
+// caseworker refers to and a person consents to share with. It holds no
+// personal data: names, types and countries of organisations.
+func (s *Service) Partners(ctx context.Context, c Caller) ([]alliance.Organisation, error) {
+	if err := s.authorize(ctx, c, alliance.ActOrgRead, orgResource(c.OrgID)); err != nil {
+		return nil, err
+	}
+	all, err := s.store.Organisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, o := range all {
+		if o.ID != c.OrgID {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

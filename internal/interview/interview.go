@@ -88,7 +88,11 @@ var (
 )
 
 // fixedKeys are the texts every language carries besides the questions'.
-var fixedKeys = []string{"intro", "answer.yes", "answer.no", "answer.unknown", "answer.declined", "about.age"}
+var fixedKeys = []string{"intro", "answer.yes", "answer.no", "answer.unknown", "answer.declined", "about.age",
+	"consent.title", "consent.intro", "consent.services", "consent.statistics", "consent.share", "consent.withdraw",
+	"consent.group.identity", "consent.group.contact", "consent.group.context", "consent.group.assessments",
+	"consent.group.decisions", "consent.group.support", "consent.group.comments",
+	"consent.signature", "consent.date", "consent.interpreter"}
 
 // Parse decodes a questionnaire and its languages (file name -> content, for
 // messages) and checks them against the catalogues of set: every indicator

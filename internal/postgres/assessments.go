@@ -81,12 +81,18 @@ func assessmentsQuery(f alliance.AssessmentFilter) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if f.Status == "" {
-		return `SELECT ` + assessmentColumns + ` FROM assessments WHERE org_id = $1
-			ORDER BY updated_at DESC, id DESC LIMIT $2`, []any{f.OrgID, limit}, nil
+	where, args := `org_id = $1`, []any{f.OrgID}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where += fmt.Sprintf(` AND status = $%d`, len(args))
 	}
-	return `SELECT ` + assessmentColumns + ` FROM assessments WHERE org_id = $1 AND status = $2
-		ORDER BY updated_at DESC, id DESC LIMIT $3`, []any{f.OrgID, f.Status, limit}, nil
+	if f.CaseID != 0 {
+		args = append(args, f.CaseID)
+		where += fmt.Sprintf(` AND case_id = $%d`, len(args))
+	}
+	args = append(args, limit)
+	return `SELECT ` + assessmentColumns + ` FROM assessments WHERE ` + where + fmt.Sprintf(`
+		ORDER BY updated_at DESC, id DESC LIMIT $%d`, len(args)), args, nil
 }
 
 // CreateAssessment stores a, sealing its answers and result, sets its ID and

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -60,6 +61,27 @@ var constraintFields = map[string]*alliance.Error{
 	"assessments_org_fk":        {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
 	"assessments_created_by_fk": {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
 	"assessments_status_check":  {Code: alliance.CodeInvalid, Field: "status", Message: `the status must be "open" or "completed"`},
+	// sqlstore.ReferenceUsed names the reference in the message.
+	"cases_reference_unique":       {Code: alliance.CodeConflict, Field: "reference", Message: "another case of the organisation has this reference"},
+	"cases_org_fk":                 {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"cases_assigned_to_fk":         {Code: alliance.CodeInvalid, Field: "assigned_to", Message: "no such user"},
+	"cases_status_decided_by_fk":   {Code: alliance.CodeInvalid, Field: "status_decided_by", Message: "no such organisation"},
+	"cases_created_by_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"cases_stage_check":            {Code: alliance.CodeInvalid, Field: "stage", Message: "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_case_fk":     {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"case_transitions_moved_by_fk": {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"case_transitions_from_check":  {Code: alliance.CodeInvalid, Field: "from", Message: "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_to_check":    {Code: alliance.CodeInvalid, Field: "to", Message: "the stage must be one of " + sqlstore.StageNames()},
+	"consents_case_fk":             {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"consents_recorded_by_fk":      {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"consents_withdrawn_by_fk":     {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"consents_method_check":        {Code: alliance.CodeInvalid, Field: "method", Message: `the method must be "signed", "verbal" or "interpreter"`},
+	"referrals_case_fk":            {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"referrals_from_org_fk":        {Code: alliance.CodeInvalid, Field: "from_org", Message: "no such organisation"},
+	"referrals_to_org_fk":          {Code: alliance.CodeInvalid, Field: "to_org", Message: "no such organisation"},
+	"referrals_created_by_fk":      {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"referrals_answered_by_fk":     {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"referrals_status_check":       {Code: alliance.CodeInvalid, Field: "status", Message: `the status must be "pending", "accepted", "declined" or "cancelled"`},
 }
 
 // translate turns a driver error into the alliance vocabulary.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"alliance"
 	"alliance/internal/postgres"
@@ -102,5 +103,79 @@ func TestOpenUnknownDatabase(t *testing.T) {
 	_, err = postgres.Open(t.Context(), u.String())
 	if err == nil || !strings.Contains(err.Error(), "alliance_no_such_database") {
 		t.Errorf("Open(unknown database) error = %v, want one naming the database", err)
+	}
+}
+
+// TestCaseRowLock checks the lock tx.Case and tx.Referral take: a second
+// transaction reading the same row waits for the first, but one adding a
+// transition, consent or referral to the case does not (FOR NO KEY UPDATE,
+// not FOR UPDATE, which the foreign key checks of those rows would wait on).
+func TestCaseRowLock(t *testing.T) {
+	ctx := t.Context()
+	s := openDSN(t, storetest.PostgresSchema(t))
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	s.UseKeys(storetest.TestKeys())
+	a, b := &alliance.Organisation{Name: "A", Type: alliance.OrgNGO, Country: "RO"}, &alliance.Organisation{Name: "B", Type: alliance.OrgNGO, Country: "RO"}
+	u := &alliance.User{Email: "lock@example.org", Role: alliance.RoleCaseworker}
+	k := &alliance.Case{Reference: "L-1", Stage: alliance.StageIdentification, Person: alliance.Person{FamilyName: "Lock"}}
+	r := &alliance.Referral{Reason: "Other", Urgency: "routine", Groups: []string{alliance.GroupIdentity}, Status: alliance.ReferralPending}
+	err := s.Update(ctx, func(tx alliance.Tx) error {
+		if err := errors.Join(tx.CreateOrganisation(ctx, a), tx.CreateOrganisation(ctx, b)); err != nil {
+			return err
+		}
+		u.OrgID = a.ID
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		k.OrgID, k.CreatedBy = a.ID, u.ID
+		if err := tx.CreateCase(ctx, k); err != nil {
+			return err
+		}
+		r.CaseID, r.FromOrg, r.ToOrg, r.CreatedBy = k.ID, a.ID, b.ID, u.ID
+		return tx.CreateReferral(ctx, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.Update(ctx, func(tx alliance.Tx) error {
+			_, err1 := tx.Case(ctx, k.ID)
+			_, err2 := tx.Referral(ctx, r.ID)
+			close(locked)
+			<-release
+			return errors.Join(err1, err2)
+		})
+	}()
+	<-locked
+	wait := func(fn func(context.Context, alliance.Tx) error) error {
+		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		return s.Update(c, func(tx alliance.Tx) error { return fn(c, tx) })
+	}
+	if err := wait(func(c context.Context, tx alliance.Tx) error { _, err := tx.Case(c, k.ID); return err }); err == nil {
+		t.Error("tx.Case of a case another transaction read with tx.Case did not wait")
+	}
+	if err := wait(func(c context.Context, tx alliance.Tx) error { _, err := tx.Referral(c, r.ID); return err }); err == nil {
+		t.Error("tx.Referral of a referral another transaction read with tx.Referral did not wait")
+	}
+	if _, err := s.Case(ctx, k.ID); err != nil {
+		t.Errorf("Case outside a transaction waited for the lock: %v", err)
+	}
+	err = wait(func(c context.Context, tx alliance.Tx) error {
+		return errors.Join(
+			tx.AddTransition(c, &alliance.Transition{CaseID: k.ID, From: alliance.StageIdentification, To: alliance.StageReferral, By: u.ID}),
+			tx.CreateConsent(c, &alliance.Consent{CaseID: k.ID, Method: alliance.ConsentSigned, Language: "ro", RecordedBy: u.ID}),
+			tx.CreateReferral(c, &alliance.Referral{CaseID: k.ID, FromOrg: a.ID, ToOrg: b.ID, Reason: "Other", Urgency: "routine",
+				Groups: []string{alliance.GroupIdentity}, Status: alliance.ReferralPending, CreatedBy: u.ID}))
+	})
+	if err != nil {
+		t.Errorf("adding rows that refer to a locked case waited for the lock: %v", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("the locking transaction: %v", err)
 	}
 }

@@ -8,11 +8,13 @@ import (
 )
 
 // Reencrypt re-seals, under the active data key, up to limit sealed values
-// (the identity fields of users, the answers and results of assessments) that
-// are sealed under an older one (every such value when limit <= 0), and returns
-// how many it re-sealed. It walks each sealed table by id and updates each row
-// in a short transaction guarded by the old ciphertext, so a concurrent change
-// to a value wins over the re-sealing of its old version.
+// (the identity fields of users, the answers and results of assessments, the
+// persons of cases, the reasons of their transitions, and the details,
+// overrides and answers of referrals) that are sealed under an older one
+// (every such value when limit <= 0), and returns how many it re-sealed. It
+// walks each sealed table by id and updates each row in a short transaction
+// guarded by the old ciphertext, so a concurrent change to a value wins over
+// the re-sealing of its old version.
 func (s *Store) Reencrypt(ctx context.Context, limit int) (int, error) {
 	c, err := s.keys.Cipher()
 	if err != nil {

@@ -63,19 +63,22 @@ func (r *reader) Assessments(ctx context.Context, f alliance.AssessmentFilter) (
 	}, query, args...)
 }
 
-// assessmentsQuery builds the list query of f. There are two fixed queries,
-// so that the statement cache holds each once.
+// assessmentsQuery builds the list query of f: a few fixed queries, so that
+// the statement cache holds each once.
 func assessmentsQuery(f alliance.AssessmentFilter) (string, []any, error) {
 	limit, err := sqlstore.AssessmentLimit(f)
 	if err != nil {
 		return "", nil, err
 	}
-	if f.Status == "" {
-		return `SELECT ` + assessmentColumns + ` FROM assessments WHERE org_id = ?
-			ORDER BY updated_at DESC, id DESC LIMIT ?`, []any{f.OrgID, limit}, nil
+	where, args := `org_id = ?`, []any{f.OrgID}
+	if f.Status != "" {
+		where, args = where+` AND status = ?`, append(args, f.Status)
 	}
-	return `SELECT ` + assessmentColumns + ` FROM assessments WHERE org_id = ? AND status = ?
-		ORDER BY updated_at DESC, id DESC LIMIT ?`, []any{f.OrgID, f.Status, limit}, nil
+	if f.CaseID != 0 {
+		where, args = where+` AND case_id = ?`, append(args, f.CaseID)
+	}
+	return `SELECT ` + assessmentColumns + ` FROM assessments WHERE ` + where + `
+		ORDER BY updated_at DESC, id DESC LIMIT ?`, append(args, limit), nil
 }
 
 // CreateAssessment stores a, sealing its answers and result, sets its ID and

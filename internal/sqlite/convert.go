@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -57,6 +58,8 @@ var uniqueFields = map[string][2]string{
 	"api_tokens.hash":        {"token", "an API token with this secret already exists"},
 	"recovery_codes.user_id": {"code", "the recovery codes must differ from each other"},
 	"data_keys.active":       {"key", "another data key is already active"},
+	// sqlstore.ReferenceUsed names the reference in the message.
+	"cases.org_id, cases.reference": {"reference", "another case of the organisation has this reference"},
 }
 
 // translate turns a driver error into the alliance vocabulary. onRef, when not
@@ -99,7 +102,12 @@ func conflict(err error, msg string) error {
 // checkFields maps the name of a CHECK constraint to the input field it
 // guards and the message shown to the user.
 var checkFields = map[string][2]string{
-	"assessments_status_check": {"status", `the status must be "open" or "completed"`},
+	"assessments_status_check":    {"status", `the status must be "open" or "completed"`},
+	"cases_stage_check":           {"stage", "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_from_check": {"from", "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_to_check":   {"to", "the stage must be one of " + sqlstore.StageNames()},
+	"consents_method_check":       {"method", `the method must be "signed", "verbal" or "interpreter"`},
+	"referrals_status_check":      {"status", `the status must be "pending", "accepted", "declined" or "cancelled"`},
 }
 
 func invalidCheck(err error, msg string) error {
@@ -121,4 +129,9 @@ func isForeignKey(err error) bool {
 var (
 	refOrganisation = &alliance.Error{Field: "organisation", Message: "no such organisation"}
 	refUser         = &alliance.Error{Field: "user", Message: "no such user"}
+	refCase         = &alliance.Error{Field: "case", Message: "no such case"}
+	refAssignee     = &alliance.Error{Field: "assigned_to", Message: "no such user"}
+	refDecidedBy    = &alliance.Error{Field: "status_decided_by", Message: "no such organisation"}
+	refFromOrg      = &alliance.Error{Field: "from_org", Message: "no such organisation"}
+	refToOrg        = &alliance.Error{Field: "to_org", Message: "no such organisation"}
 )

@@ -11,3 +11,10 @@ var AuditQuery = auditQuery
 // AssessmentsQuery exposes the assessment list query builder, so that tests can
 // check its plan.
 var AssessmentsQuery = assessmentsQuery
+
+// CasesQuery and ReferralsQuery expose the list query builders of cases and
+// referrals, so that tests can check their plans.
+var (
+	CasesQuery     = casesQuery
+	ReferralsQuery = referralsQuery
+)

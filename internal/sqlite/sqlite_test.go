@@ -136,6 +136,60 @@ func TestAssessmentListPlan(t *testing.T) {
 	}
 }
 
+// TestCaseListPlan checks that the case list reads an index in id order
+// whatever its filters: no sort of an organisation's cases, however many it
+// has, and each page of the keyset walk starts where the last ended.
+func TestCaseListPlan(t *testing.T) {
+	s := openReady(t)
+	tests := []struct {
+		f    alliance.CaseFilter
+		want string
+	}{
+		{alliance.CaseFilter{OrgID: 1}, "USING INDEX cases_org (org_id=?)"},
+		{alliance.CaseFilter{OrgID: 1, After: 100}, "USING INDEX cases_org (org_id=? AND rowid<?)"},
+		{alliance.CaseFilter{OrgID: 1, Stage: alliance.StageAssistance, After: 100}, "USING INDEX cases_org_stage (org_id=? AND stage=? AND rowid<?)"},
+		{alliance.CaseFilter{OrgID: 1, Industry: "A"}, "USING INDEX cases_org_industry (org_id=? AND industry=?)"},
+		{alliance.CaseFilter{OrgID: 1, AssignedTo: 7}, "USING INDEX cases_assigned (assigned_to=?)"},
+		{alliance.CaseFilter{OrgID: 1, HTCDSStatus: alliance.HTCDSClosed}, "USING INDEX cases_org_stage (org_id=? AND stage=?)"},
+		{alliance.CaseFilter{OrgID: 1, HTCDSStatus: alliance.HTCDSActive}, "USING INDEX"},
+		{alliance.CaseFilter{OrgID: 1, Exploitation: "DebtBondage", Citizenship: "UA"}, "USING INDEX cases_org (org_id=?)"},
+	}
+	for _, tc := range tests {
+		query, args, err := sqlite.CasesQuery(tc.f)
+		if err != nil {
+			t.Fatalf("CasesQuery(%+v): %v", tc.f, err)
+		}
+		plan := queryPlan(t, s, query, args...)
+		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("plan of Cases(%+v) does not read %s in order:\n%s", tc.f, tc.want, plan)
+		}
+	}
+}
+
+// TestReferralListPlan checks that a case's referrals, an outbox and an inbox
+// are read from their index in order.
+func TestReferralListPlan(t *testing.T) {
+	s := openReady(t)
+	tests := []struct {
+		f    alliance.ReferralFilter
+		want string
+	}{
+		{alliance.ReferralFilter{CaseID: 1}, "USING INDEX referrals_case (case_id=?)"},
+		{alliance.ReferralFilter{FromOrg: 1}, "USING INDEX referrals_from (from_org=?)"},
+		{alliance.ReferralFilter{ToOrg: 1, Status: alliance.ReferralPending}, "USING INDEX referrals_to (to_org=?)"},
+	}
+	for _, tc := range tests {
+		query, args, err := sqlite.ReferralsQuery(tc.f)
+		if err != nil {
+			t.Fatalf("ReferralsQuery(%+v): %v", tc.f, err)
+		}
+		plan := queryPlan(t, s, query, args...)
+		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("plan of Referrals(%+v) does not read %s in order:\n%s", tc.f, tc.want, plan)
+		}
+	}
+}
+
 func queryPlan(t *testing.T, s *sqlite.Store, query string, args ...any) string {
 	t.Helper()
 	rows, err := s.RawDB().QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)

@@ -27,7 +27,7 @@ func (k *Keyring) Cipher() (alliance.FieldCipher, error) {
 		return ks.cipher, nil
 	}
 	return nil, alliance.Errorf(alliance.CodeInternal,
-		"the store has no field cipher: call UseKeys before reading or writing users or assessments")
+		"the store has no field cipher: call UseKeys before reading or writing users, assessments or cases")
 }
 
 // Chainer returns the installed audit chainer, or an error when there is none.

@@ -36,6 +36,17 @@ var SealedTables = []SealedTable{
 		{"answers", alliance.ColAssessmentAnswers},
 		{"result", alliance.ColAssessmentResult},
 	}},
+	{"cases", []SealedColumn{
+		{"person", alliance.ColCasePerson},
+	}},
+	{"case_transitions", []SealedColumn{
+		{"reason", alliance.ColTransitionReason},
+	}},
+	{"referrals", []SealedColumn{
+		{"details", alliance.ColReferralDetails},
+		{"override", alliance.ColReferralOverride},
+		{"answer_reason", alliance.ColReferralAnswer},
+	}},
 }
 
 // Reencryption is what Reencrypt needs of a store: its connections and its SQL.

@@ -253,6 +253,8 @@ func testNotFound(t *testing.T, e *env) {
 		"APITokenByHash":     func() error { _, err := r.APITokenByHash(e.ctx, hash("none")); return err },
 		"APIToken":           func() error { _, err := r.APIToken(e.ctx, id); return err },
 		"Assessment":         func() error { _, err := r.Assessment(e.ctx, id); return err },
+		"Case":               func() error { _, err := r.Case(e.ctx, id); return err },
+		"Referral":           func() error { _, err := r.Referral(e.ctx, id); return err },
 	}
 	writes := map[string]func(alliance.Tx) error{
 		"UpdateOrganisation": func(tx alliance.Tx) error {
@@ -271,6 +273,13 @@ func testNotFound(t *testing.T, e *env) {
 		"UpdateAssessment": func(tx alliance.Tx) error {
 			return tx.UpdateAssessment(e.ctx, &alliance.Assessment{ID: id, Status: alliance.AssessmentOpen, Revision: 1})
 		},
+		"UpdateCase": func(tx alliance.Tx) error {
+			return tx.UpdateCase(e.ctx, &alliance.Case{ID: id, Reference: "x", Stage: alliance.StageReferral, Revision: 1})
+		},
+		"UpdateReferral": func(tx alliance.Tx) error {
+			return tx.UpdateReferral(e.ctx, &alliance.Referral{ID: id, Status: alliance.ReferralAccepted, Revision: 1})
+		},
+		"WithdrawConsent": func(tx alliance.Tx) error { return tx.WithdrawConsent(e.ctx, id, base, 0) },
 	}
 	for name, fn := range reads {
 		checkNotFound(t, name, fn())

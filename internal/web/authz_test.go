@@ -37,48 +37,75 @@ var interviewers = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.Rol
 // expectations is the authorisation table: every route that needs a signed-in
 // user, with who may use it. TestRouteTableCovered fails when a route is missing.
 var expectations = map[string]rule{
-	"GET /{$}":                              {everyone, everyone},
-	"GET /account":                          {everyone, everyone},
-	"POST /account/password":                {everyone, everyone},
-	"POST /account/language":                {everyone, everyone},
-	"POST /account/logout-everywhere":       {everyone, everyone},
-	"POST /account/tokens":                  {everyone, everyone},
-	"POST /account/tokens/{id}/revoke":      {everyone, nobody},
-	"GET /organisations":                    {everyone, everyone},
-	"POST /organisations":                   {superOnly, superOnly},
-	"GET /organisations/{id}":               {everyone, superOnly},
-	"POST /organisations/{id}":              {admins, superOnly},
-	"POST /organisations/{id}/users":        {admins, superOnly},
-	"GET /users/{id}":                       {readers, superOnly},
-	"POST /users/{id}":                      {admins, superOnly},
-	"POST /users/{id}/reset-2fa":            {admins, superOnly},
-	"GET /audit":                            {admins, admins},
-	"GET /api/v1/me":                        {everyone, everyone},
-	"GET /api/v1/organisations":             {everyone, everyone},
-	"POST /api/v1/organisations":            {superOnly, superOnly},
-	"GET /api/v1/organisations/{id}":        {everyone, superOnly},
-	"PUT /api/v1/organisations/{id}":        {admins, superOnly},
-	"GET /api/v1/organisations/{id}/users":  {readers, superOnly},
-	"POST /api/v1/organisations/{id}/users": {admins, superOnly},
-	"GET /api/v1/users/{id}":                {readers, superOnly},
-	"PATCH /api/v1/users/{id}":              {admins, superOnly},
-	"POST /api/v1/users/{id}/reset-2fa":     {admins, superOnly},
-	"GET /api/v1/tokens":                    {everyone, everyone},
-	"POST /api/v1/tokens":                   {everyone, everyone},
-	"DELETE /api/v1/tokens/{id}":            {everyone, nobody},
-	"GET /api/v1/audit":                     {admins, admins},
-	"GET /screenings":                       {orgReaders, orgReaders},
-	"POST /screenings":                      {interviewers, interviewers},
-	"GET /screenings/{id}":                  {orgReaders, nobody},
-	"POST /screenings/{id}":                 {interviewers, nobody},
-	"GET /screenings/{id}/result":           {orgReaders, nobody},
-	"POST /screenings/{id}/complete":        {interviewers, nobody},
-	"GET /api/v1/catalogues":                {everyone, everyone},
-	"GET /api/v1/questionnaire":             {everyone, everyone},
-	"GET /api/v1/assessments":               {orgReaders, orgReaders},
-	"POST /api/v1/assessments":              {interviewers, interviewers},
-	"GET /api/v1/assessments/{id}":          {orgReaders, nobody},
-	"PATCH /api/v1/assessments/{id}":        {interviewers, nobody},
+	"GET /{$}":                                        {everyone, everyone},
+	"GET /account":                                    {everyone, everyone},
+	"POST /account/password":                          {everyone, everyone},
+	"POST /account/language":                          {everyone, everyone},
+	"POST /account/logout-everywhere":                 {everyone, everyone},
+	"POST /account/tokens":                            {everyone, everyone},
+	"POST /account/tokens/{id}/revoke":                {everyone, nobody},
+	"GET /organisations":                              {everyone, everyone},
+	"POST /organisations":                             {superOnly, superOnly},
+	"GET /organisations/{id}":                         {everyone, superOnly},
+	"POST /organisations/{id}":                        {admins, superOnly},
+	"POST /organisations/{id}/users":                  {admins, superOnly},
+	"GET /users/{id}":                                 {readers, superOnly},
+	"POST /users/{id}":                                {admins, superOnly},
+	"POST /users/{id}/reset-2fa":                      {admins, superOnly},
+	"GET /audit":                                      {admins, admins},
+	"GET /api/v1/me":                                  {everyone, everyone},
+	"GET /api/v1/organisations":                       {everyone, everyone},
+	"POST /api/v1/organisations":                      {superOnly, superOnly},
+	"GET /api/v1/organisations/{id}":                  {everyone, superOnly},
+	"PUT /api/v1/organisations/{id}":                  {admins, superOnly},
+	"GET /api/v1/organisations/{id}/users":            {readers, superOnly},
+	"POST /api/v1/organisations/{id}/users":           {admins, superOnly},
+	"GET /api/v1/users/{id}":                          {readers, superOnly},
+	"PATCH /api/v1/users/{id}":                        {admins, superOnly},
+	"POST /api/v1/users/{id}/reset-2fa":               {admins, superOnly},
+	"GET /api/v1/tokens":                              {everyone, everyone},
+	"POST /api/v1/tokens":                             {everyone, everyone},
+	"DELETE /api/v1/tokens/{id}":                      {everyone, nobody},
+	"GET /api/v1/audit":                               {admins, admins},
+	"GET /screenings":                                 {orgReaders, orgReaders},
+	"POST /screenings":                                {interviewers, interviewers},
+	"GET /screenings/{id}":                            {orgReaders, nobody},
+	"POST /screenings/{id}":                           {interviewers, nobody},
+	"GET /screenings/{id}/result":                     {orgReaders, nobody},
+	"POST /screenings/{id}/complete":                  {interviewers, nobody},
+	"GET /api/v1/catalogues":                          {everyone, everyone},
+	"GET /api/v1/questionnaire":                       {everyone, everyone},
+	"GET /api/v1/assessments":                         {orgReaders, orgReaders},
+	"POST /api/v1/assessments":                        {interviewers, interviewers},
+	"GET /api/v1/assessments/{id}":                    {orgReaders, nobody},
+	"PATCH /api/v1/assessments/{id}":                  {interviewers, nobody},
+	"PUT /api/v1/assessments/{id}/case":               {interviewers, nobody},
+	"GET /cases":                                      {orgReaders, orgReaders},
+	"GET /cases/new":                                  {interviewers, interviewers},
+	"POST /cases":                                     {interviewers, interviewers},
+	"GET /cases/{id}":                                 {orgReaders, nobody},
+	"GET /cases/{id}/edit":                            {interviewers, nobody},
+	"POST /cases/{id}/edit":                           {interviewers, nobody},
+	"POST /cases/{id}/stage":                          {interviewers, nobody},
+	"POST /cases/{id}/consents":                       {interviewers, nobody},
+	"POST /cases/{id}/consents/{cid}/withdraw":        {interviewers, nobody},
+	"GET /cases/{id}/consent-form":                    {orgReaders, nobody},
+	"POST /cases/{id}/referrals":                      {interviewers, nobody},
+	"GET /referrals":                                  {orgReaders, orgReaders},
+	"POST /referrals/{id}/answer":                     {interviewers, nobody},
+	"GET /api/v1/cases":                               {orgReaders, orgReaders},
+	"POST /api/v1/cases":                              {interviewers, interviewers},
+	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},
+	"PUT /api/v1/cases/{id}":                          {interviewers, nobody},
+	"POST /api/v1/cases/{id}/stage":                   {interviewers, nobody},
+	"GET /api/v1/cases/{id}/transitions":              {orgReaders, nobody},
+	"GET /api/v1/cases/{id}/consents":                 {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/consents":                {interviewers, nobody},
+	"POST /api/v1/cases/{id}/consents/{cid}/withdraw": {interviewers, nobody},
+	"POST /api/v1/cases/{id}/referrals":               {interviewers, nobody},
+	"GET /api/v1/referrals":                           {orgReaders, orgReaders},
+	// own: a referral the actor's organisation received; other: one it sent.
+	"POST /api/v1/referrals/{id}/answer": {interviewers, nobody},
 }
 
 var actorRoles = []alliance.Role{alliance.RoleSuperadmin, alliance.RoleAdmin, alliance.RoleCaseworker, alliance.RoleAnalyst, alliance.RoleViewer}
@@ -151,10 +178,13 @@ func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int
 		return e.do(rt.method, path, s.cookie, "", "").Code
 	}
 	if rt.api {
-		body := apiBody(rt.method+" "+rt.pattern, uniq)
+		body := e.apiBody(rt.method+" "+rt.pattern, uniq)
+		if rt.pattern == "/api/v1/assessments/{id}/case" {
+			body = `{"case_id":` + itoa(e.caseIn(t, org).ID) + `}`
+		}
 		return e.do(rt.method, path, s.cookie, "application/json", body, "X-CSRF-Token", s.csrf).Code
 	}
-	w := e.form(path, s.cookie, s.csrf, formBody(rt.pattern, uniq))
+	w := e.form(path, s.cookie, s.csrf, e.formBody(rt.pattern, uniq))
 	if rt.pattern == "/account/logout-everywhere" {
 		delete(e.sessions, actor) // that request ended the session
 	}
@@ -169,6 +199,14 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = strconv.FormatInt(e.orgs[org].ID, 10)
 	case strings.Contains(pattern, "/users/{id}"):
 		id = strconv.FormatInt(e.users[fmt.Sprintf("target@%d", org)].ID, 10)
+	case strings.Contains(pattern, "/consents/{cid}"):
+		k := e.caseIn(t, org)
+		con := e.consent(t, org, k.ID)
+		return strings.NewReplacer("{id}", itoa(k.ID), "{cid}", itoa(con.ID)).Replace(pattern)
+	case strings.Contains(pattern, "/cases/{id}"):
+		id = itoa(e.caseIn(t, org).ID)
+	case strings.Contains(pattern, "/referrals/{id}"):
+		id = itoa(e.referral(t, 1-org, org).ID) // own: received by the actor's organisation
 	case strings.Contains(pattern, "/screenings/{id}"), strings.Contains(pattern, "/assessments/{id}"):
 		// A fresh screening each time: completing one closes it to the next role.
 		id = strconv.FormatInt(e.screening(t, org).ID, 10)
@@ -186,7 +224,7 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 	return strings.Replace(strings.Replace(pattern, "{id}", id, 1), "{$}", "", 1)
 }
 
-func formBody(pattern, uniq string) url.Values {
+func (e *testEnv) formBody(pattern, uniq string) url.Values {
 	switch pattern {
 	case "/account/password":
 		return url.Values{"current": {testPassword}, "next": {testPassword}, "confirm": {testPassword}}
@@ -202,13 +240,24 @@ func formBody(pattern, uniq string) url.Values {
 		return url.Values{"name": {"target"}, "role": {"viewer"}}
 	case "/screenings":
 		return url.Values{"worker_lang": {"ar"}}
+	case "/cases", "/cases/{id}/edit":
+		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}}
+	case "/cases/{id}/stage":
+		return url.Values{"to": {"assistance"}, "reason": {"a place in the shelter"}}
+	case "/cases/{id}/consents":
+		return url.Values{"services": {"on"}, "method": {"signed"}, "language": {"ro"}, "share." + itoa(e.orgs[1].ID): {"identity", "context"}}
+	case "/cases/{id}/referrals":
+		return url.Values{"to_org": {itoa(e.orgs[1].ID)}, "reason": {"Other"}, "urgency": {"urgent"}, "groups": {"identity"},
+			"override": {"the person is in danger tonight and cannot sign yet"}}
+	case "/referrals/{id}/answer":
+		return url.Values{"answer": {"accept"}}
 	case "/screenings/{id}":
 		return url.Values{"stage": {"recruitment"}, "q.rec.debt": {"yes"}, "go": {"journey"}}
 	}
 	return url.Values{}
 }
 
-func apiBody(route, uniq string) string {
+func (e *testEnv) apiBody(route, uniq string) string {
 	switch route {
 	case "POST /api/v1/organisations", "PUT /api/v1/organisations/{id}":
 		return `{"name":"Org ` + uniq + `","type":"ngo","country":"FR","languages":["fr"]}`
@@ -220,6 +269,18 @@ func apiBody(route, uniq string) string {
 		return `{"worker_lang":"ar","answers":{"questions":{"rec.debt":"yes"}}}`
 	case "PATCH /api/v1/assessments/{id}":
 		return `{"answers":{"questions":{"rec.debt":"no"}},"age":30}`
+	case "POST /api/v1/cases":
+		return `{"reference":"R` + uniq + `","person":{"given_name":"Олена","family_name":"Ткаченко"}}`
+	case "PUT /api/v1/cases/{id}":
+		return `{"person":{"given_name":"Olena","family_name":"Tkachenko"},"context":{"industry":"A"}}`
+	case "POST /api/v1/cases/{id}/stage":
+		return `{"to":"assistance","reason":"shelter place found"}`
+	case "POST /api/v1/cases/{id}/consents":
+		return `{"services":true,"method":"signed","language":"uk","shares":[]}`
+	case "POST /api/v1/cases/{id}/referrals":
+		return `{"to_org":` + itoa(e.orgs[1].ID) + `,"reason":"AdditionalServicesRequired","urgency":"urgent","groups":["identity"],"override":"a child is at risk tonight and cannot wait"}`
+	case "POST /api/v1/referrals/{id}/answer":
+		return `{"accept":true}`
 	case "POST /api/v1/tokens":
 		return `{"name":"t` + uniq + `","days":7}`
 	}
@@ -236,4 +297,45 @@ func (e *testEnv) screening(t testing.TB, org int) *app.Screening {
 		t.Fatal(err)
 	}
 	return sc
+}
+
+// caseworkerOf is the caller of organisation org's caseworker.
+func (e *testEnv) caseworkerOf(org int) app.Caller {
+	u := e.users[fmt.Sprintf("caseworker@%d", org)]
+	return app.Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "test"}
+}
+
+// caseIn opens a case in organisation org, as its caseworker.
+func (e *testEnv) caseIn(t testing.TB, org int) *alliance.Case {
+	t.Helper()
+	k, err := e.svc.CreateCase(context.Background(), e.caseworkerOf(org), alliance.Case{
+		Person: alliance.Person{GivenName: "Mihai", FamilyName: "Popescu", BirthDate: "1990"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// consent records a consent on case id of organisation org.
+func (e *testEnv) consent(t testing.TB, org int, id int64) *alliance.Consent {
+	t.Helper()
+	c, err := e.svc.RecordConsent(context.Background(), e.caseworkerOf(org), id, alliance.Consent{Services: true, Method: alliance.ConsentSigned, Language: "ro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// referral refers a new case of organisation from to organisation to, under
+// an override, and leaves it pending.
+func (e *testEnv) referral(t testing.TB, from, to int) *alliance.Referral {
+	t.Helper()
+	k := e.caseIn(t, from)
+	r, err := e.svc.Refer(context.Background(), e.caseworkerOf(from), k.ID, alliance.Referral{ToOrg: e.orgs[to].ID,
+		Reason: "AdditionalServicesRequired", Urgency: "urgent", Groups: []string{alliance.GroupIdentity},
+		Override: "the person is in danger tonight and consent cannot be recorded yet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -23,6 +23,17 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// pathIDs reads two numeric path parameters, such as a case and one of its
+// consents.
+func pathIDs(r *http.Request, a, b string) (int64, int64, error) {
+	x, err := pathID(r, a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := pathID(r, b)
+	return x, y, err
+}
+
 // HomePage is the start page after signing in.
 type HomePage struct {
 	*Base

@@ -117,6 +117,7 @@ func parseLanguage(a *assets, cat *i18n.Catalog, lang string) (map[string]*templ
 		"asset": a.url,
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"list":  func(s []string) string { return strings.Join(s, ", ") },
+		"list2": func(s ...string) []string { return s },
 	}
 	read := func(name string) (string, error) {
 		b, err := templateFS.ReadFile("templates/" + name)
@@ -226,7 +227,8 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 		items = append(items, NavItem{Href: fmt.Sprintf("/organisations/%d", b.User.OrgID), Label: b.T("nav.organisation")})
 	}
 	if b.User.Role != alliance.RoleSuperadmin && b.User.Role.ReadsPersonalData() {
-		items = append(items, NavItem{Href: "/screenings", Label: b.T("nav.screenings")})
+		items = append(items, NavItem{Href: "/screenings", Label: b.T("nav.screenings")},
+			NavItem{Href: "/cases", Label: b.T("nav.cases")}, NavItem{Href: "/referrals", Label: b.T("nav.referrals")})
 	}
 	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
 		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})

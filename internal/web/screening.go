@@ -306,6 +306,7 @@ type ResultPage struct {
 	CanEdit      bool
 	WorkerName   string
 	WorkerDir    string
+	CanOpenCase  bool
 }
 
 // ClauseView is one conjunct of the trafficking formula.
@@ -344,6 +345,7 @@ func (s *Server) resultPage(r *http.Request, b *Base, sc *app.Screening) *Result
 	p := &ResultPage{Base: b, S: sc,
 		CanEdit: !sc.Stale && sc.Status == alliance.AssessmentOpen &&
 			alliance.Authorize(caller(r).Actor, alliance.ActAssessmentUpdate, alliance.Resource{Type: "assessment", OrgID: sc.OrgID}).Allow}
+	p.CanOpenCase = alliance.Authorize(caller(r).Actor, alliance.ActCaseCreate, alliance.Resource{Type: "case", OrgID: sc.OrgID}).Allow
 	if l, ok := q.Language(sc.WorkerLang); ok {
 		p.WorkerName, p.WorkerDir = l.Name, l.Dir
 	}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"alliance"
+	"alliance/internal/app"
+)
+
+// caseInput is the body of POST /api/v1/cases and PUT /api/v1/cases/{id}.
+type caseInput struct {
+	Revision   int64                  `json:"revision"`
+	Reference  string                 `json:"reference"`
+	Stage      alliance.Stage         `json:"stage"`
+	AssignedTo int64                  `json:"assigned_to"`
+	Person     alliance.Person        `json:"person"`
+	Context    alliance.VictimContext `json:"context"`
+}
+
+// caseJSON is a case as the API gives it: what the caller may see of it.
+type caseJSON struct {
+	alliance.Case
+	HTCDSStatus string   `json:"htcds_status"`
+	Own         bool     `json:"own"`
+	Groups      []string `json:"groups"`
+}
+
+func toCaseJSON(v *app.CaseView) caseJSON {
+	return caseJSON{Case: v.Case, HTCDSStatus: v.HTCDSStatus(), Own: v.Own, Groups: v.Groups}
+}
+
+// int64Param reads an optional positive integer query parameter.
+func int64Param(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, alliance.Invalid(name, "%q is not a number", v)
+	}
+	return n, nil
+}
+
+// caseFilter reads the filters of the case list.
+func caseFilter(r *http.Request) (alliance.CaseFilter, error) {
+	q := r.URL.Query()
+	f := alliance.CaseFilter{Stage: alliance.Stage(q.Get("stage")), HTCDSStatus: q.Get("status"),
+		Exploitation: q.Get("exploitation"), Industry: strings.ToUpper(q.Get("industry")), Citizenship: strings.ToUpper(q.Get("citizenship"))}
+	if f.Stage != "" && !f.Stage.Valid() {
+		return f, alliance.Invalid("stage", "%q is not a stage", f.Stage)
+	}
+	switch f.HTCDSStatus {
+	case "", alliance.HTCDSActive, alliance.HTCDSFollowUp, alliance.HTCDSClosed, alliance.HTCDSClosedReferred:
+	default:
+		return f, alliance.Invalid("status", "%q is not Active, FollowUp, Closed or ClosedReferred", f.HTCDSStatus)
+	}
+	var err error
+	if f.AssignedTo, err = int64Param(r, "assigned_to"); err != nil {
+		return f, err
+	}
+	if f.After, err = int64Param(r, "after"); err != nil {
+		return f, err
+	}
+	limit, err := int64Param(r, "limit")
+	if err != nil || limit > 500 {
+		return f, alliance.Invalid("limit", "give a number from 1 to 500")
+	}
+	f.Limit = int(limit)
+	return f, nil
+}
+
+func (s *Server) apiCaseList(w http.ResponseWriter, r *http.Request) error {
+	f, err := caseFilter(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Cases(r.Context(), caller(r), f)
+	if err != nil {
+		return err
+	}
+	out := make([]caseJSON, len(list))
+	for i := range list {
+		out[i] = toCaseJSON(&app.CaseView{Case: list[i], Own: true, Groups: alliance.FieldGroups})
+	}
+	var next *int64
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	if len(list) == f.Limit {
+		next = &list[len(list)-1].ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cases": out, "next_after": next})
+	return nil
+}
+
+func (s *Server) apiCaseCreate(w http.ResponseWriter, r *http.Request) error {
+	var in caseInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	k, err := s.svc.CreateCase(r.Context(), caller(r), alliance.Case{Reference: in.Reference, Stage: in.Stage,
+		AssignedTo: in.AssignedTo, Person: in.Person, VictimContext: in.Context})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(k.ID, 10))
+	writeJSON(w, http.StatusCreated, toCaseJSON(&app.CaseView{Case: *k, Own: true, Groups: alliance.FieldGroups}))
+	return nil
+}
+
+func (s *Server) apiCaseShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Case(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCaseJSON(v))
+	return nil
+}
+
+func (s *Server) apiCaseUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in caseInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Stage != "" {
+		return alliance.Invalid("stage", "change the stage with POST /api/v1/cases/{id}/stage, which records why")
+	}
+	k, err := s.svc.UpdateCase(r.Context(), caller(r), id, app.CaseChange{Revision: in.Revision, Reference: in.Reference,
+		AssignedTo: in.AssignedTo, Person: in.Person, Context: in.Context})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCaseJSON(&app.CaseView{Case: *k, Own: true, Groups: alliance.FieldGroups}))
+	return nil
+}
+
+func (s *Server) apiCaseStage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		To     alliance.Stage `json:"to"`
+		Reason string         `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	k, err := s.svc.MoveCase(r.Context(), caller(r), id, in.To, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCaseJSON(&app.CaseView{Case: *k, Own: true, Groups: alliance.FieldGroups}))
+	return nil
+}
+
+func (s *Server) apiCaseTransitions(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Transitions(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"transitions": list})
+	return nil
+}
+
+func (s *Server) apiConsentList(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Consents(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"consents": list})
+	return nil
+}
+
+func (s *Server) apiConsentCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Services   bool                    `json:"services"`
+		Statistics bool                    `json:"statistics"`
+		Shares     []alliance.ConsentShare `json:"shares"`
+		Method     string                  `json:"method"`
+		Language   string                  `json:"language"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, err := s.svc.RecordConsent(r.Context(), caller(r), id, alliance.Consent{Services: in.Services, Statistics: in.Statistics,
+		Shares: in.Shares, Method: in.Method, Language: in.Language})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) apiConsentWithdraw(w http.ResponseWriter, r *http.Request) error {
+	id, cid, err := pathIDs(r, "id", "cid")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.WithdrawConsent(r.Context(), caller(r), id, cid); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiReferralCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ToOrg    int64    `json:"to_org"`
+		Reason   string   `json:"reason"`
+		Details  string   `json:"details"`
+		Urgency  string   `json:"urgency"`
+		Groups   []string `json:"groups"`
+		Override string   `json:"override"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ref, err := s.svc.Refer(r.Context(), caller(r), id, alliance.Referral{ToOrg: in.ToOrg, Reason: in.Reason,
+		Details: in.Details, Urgency: in.Urgency, Groups: in.Groups, Override: in.Override})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ref)
+	return nil
+}
+
+func (s *Server) apiReferralList(w http.ResponseWriter, r *http.Request) error {
+	box := r.URL.Query().Get("box")
+	if box == "" {
+		box = "inbox"
+	}
+	list, err := s.svc.Referrals(r.Context(), caller(r), box, r.URL.Query().Get("status"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"referrals": list})
+	return nil
+}
+
+func (s *Server) apiReferralAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Accept bool   `json:"accept"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ref, err := s.svc.AnswerReferral(r.Context(), caller(r), id, in.Accept, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ref)
+	return nil
+}
+
+func (s *Server) apiAssessmentAttach(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		CaseID int64 `json:"case_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	sc, err := s.svc.AttachAssessment(r.Context(), caller(r), id, in.CaseID)
+	if err != nil {
+		return err
+	}
+	return s.writeScreening(w, r, http.StatusOK, sc)
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"alliance"
+)
+
+// apiCase is the part of the API's case the tests read.
+type apiCase struct {
+	ID       int64           `json:"id"`
+	Own      bool            `json:"own"`
+	Groups   []string        `json:"groups"`
+	Stage    string          `json:"stage"`
+	Revision int64           `json:"revision"`
+	Person   alliance.Person `json:"person"`
+	Context  struct {
+		Industry     string   `json:"industry"`
+		Exploitation []string `json:"exploitation"`
+	} `json:"context"`
+}
+
+// apiClient sends API requests as one signed-in test user.
+type apiClient struct {
+	t *testing.T
+	e *testEnv
+	s testSession
+}
+
+func (e *testEnv) client(t *testing.T, key string) apiClient { return apiClient{t, e, e.session(key)} }
+
+func (c apiClient) send(method, path, body string) ([]byte, int) {
+	c.t.Helper()
+	w := c.e.do(method, path, c.s.cookie, "application/json", body, "X-CSRF-Token", c.s.csrf)
+	return w.Body.Bytes(), w.Code
+}
+
+// must sends a request and fails the test unless it gets the status.
+func (c apiClient) must(status int, method, path, body string) []byte {
+	c.t.Helper()
+	b, code := c.send(method, path, body)
+	if code != status {
+		c.t.Fatalf("%s %s: %d, want %d: %s", method, path, code, status, b)
+	}
+	return b
+}
+
+func decodeCase(t *testing.T, b []byte) apiCase {
+	t.Helper()
+	var k apiCase
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatalf("case JSON: %v: %s", err, b)
+	}
+	return k
+}
+
+// TestReferralConsentAccess walks a referral between two organisations: it is
+// refused without consent, or beyond it; once accepted, the receiver sees the
+// parts both the referral and the consent name, and nothing else; withdrawing
+// consent ends that at once.
+func TestReferralConsentAccess(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, shelter := e.client(t, "caseworker@0"), e.client(t, "caseworker@1")
+	shelterOrg := itoa(e.orgs[1].ID)
+
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Олена","family_name":"Ткаченко","birth_date":"1994-03","phone":"+380 44 000 0000","citizenships":["UA"]},
+		"context":{"industry":"A","exploitation":["ForcedLabour"]}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	refer := func(groups, override string) ([]byte, int) {
+		return ngo.send("POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"AdditionalServicesRequired","urgency":"urgent","groups":`+groups+`,"override":"`+override+`"}`)
+	}
+
+	if b, code := refer(`["identity"]`, ""); code != 400 || !strings.Contains(string(b), "consent") {
+		t.Fatalf("referral without consent: %d %s", code, b)
+	}
+	ngo.must(201, "POST", path+"/consents", `{"services":true,"method":"interpreter","language":"uk","shares":[{"org_id":`+shelterOrg+`,"groups":["identity","context"]}]}`)
+	if b, code := refer(`["identity","contact"]`, ""); code != 400 || !strings.Contains(string(b), "contact") {
+		t.Fatalf("referral beyond consent: %d %s", code, b)
+	}
+	var ref alliance.Referral
+	json.Unmarshal(ngo.must(201, "POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"AdditionalServicesRequired","urgency":"urgent","groups":["identity","context"]}`), &ref)
+
+	// Pending: the receiver sees the referral in its inbox, not the case.
+	var inbox struct{ Referrals []alliance.Referral }
+	json.Unmarshal(shelter.must(200, "GET", "/api/v1/referrals?box=inbox", ""), &inbox)
+	if len(inbox.Referrals) != 1 || inbox.Referrals[0].ID != ref.ID || inbox.Referrals[0].Status != "pending" {
+		t.Fatalf("inbox %+v", inbox.Referrals)
+	}
+	shelter.must(403, "GET", path, "")
+	ngo.must(403, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`) // only the receiver answers
+	shelter.must(200, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`)
+	shelter.must(409, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":false,"reason":"changed our mind"}`)
+
+	// Accepted: exactly the consented parts.
+	seen := decodeCase(t, shelter.must(200, "GET", path, ""))
+	if seen.Own || !slices.Equal(seen.Groups, []string{"identity", "context"}) {
+		t.Errorf("receiver's view: own %v, groups %v", seen.Own, seen.Groups)
+	}
+	if seen.Person.FamilyName != "Ткаченко" || seen.Person.Phone != "" || seen.Context.Industry != "A" {
+		t.Errorf("receiver sees %+v, context %+v; want names and context, no phone", seen.Person, seen.Context)
+	}
+	for _, p := range []string{"/consents", "/transitions"} {
+		shelter.must(403, "GET", path+p, "")
+	}
+	shelter.must(403, "PUT", path, `{"person":{"family_name":"X"}}`)
+	shelter.must(403, "POST", path+"/stage", `{"to":"assistance","reason":"we took over"}`)
+	e.client(t, "viewer@1").must(200, "GET", path, "")
+	e.client(t, "analyst@1").must(403, "GET", path, "")
+
+	// The read is audited, naming what was shared.
+	entries, err := e.store.AuditEntries(t.Context(), alliance.AuditFilter{ResourceType: "case", ResourceID: itoa(k.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool {
+		return a.ActorOrgID == e.orgs[1].ID && a.Action == "case.read" && strings.Contains(a.Detail, "identity, context")
+	}) {
+		t.Error("the receiver's read is not audited with the shared parts")
+	}
+
+	// Consent withdrawn: nothing more from now on.
+	var consents struct{ Consents []alliance.Consent }
+	json.Unmarshal(ngo.must(200, "GET", path+"/consents", ""), &consents)
+	ngo.must(204, "POST", path+"/consents/"+itoa(consents.Consents[0].ID)+"/withdraw", "")
+	shelter.must(403, "GET", path, "")
+	ngo.must(409, "POST", path+"/consents/"+itoa(consents.Consents[0].ID)+"/withdraw", "")
+}
+
+// TestReferralOverride: a referral that cannot wait for consent goes with a
+// written reason; it shares what it names until a consent is recorded, which
+// then decides.
+func TestReferralOverride(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, shelter := e.client(t, "caseworker@0"), e.client(t, "caseworker@1")
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Ana","family_name":"Rusu","birth_date":"2010"}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	body := `{"to_org":` + itoa(e.orgs[1].ID) + `,"reason":"Other","urgency":"emergency","groups":["identity"],"override":"%s"}`
+	if b, code := ngo.send("POST", path+"/referrals", strings.Replace(body, "%s", "child", 1)); code != 400 || !strings.Contains(string(b), "override") {
+		t.Errorf("a one-word override: %d %s", code, b)
+	}
+	var ref alliance.Referral
+	json.Unmarshal(ngo.must(201, "POST", path+"/referrals", strings.Replace(body, "%s", "a 15-year-old alone at a construction site at night", 1)), &ref)
+	entries, _ := e.store.AuditEntries(t.Context(), alliance.AuditFilter{ResourceType: "case", ResourceID: itoa(k.ID)})
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool { return strings.Contains(a.Detail, "OVERRIDE") }) {
+		t.Error("the override is not marked in the audit log")
+	}
+	shelter.must(200, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`)
+	if seen := decodeCase(t, shelter.must(200, "GET", path, "")); seen.Person.GivenName != "Ana" {
+		t.Errorf("override referral shows %+v", seen.Person)
+	}
+	// The person then consents to services only: sharing stops.
+	ngo.must(201, "POST", path+"/consents", `{"services":true,"method":"verbal","language":"ro"}`)
+	shelter.must(403, "GET", path, "")
+}
+
+func TestCaseLifecycle(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo := e.client(t, "caseworker@0")
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"reference":"NGO-1","person":{"given_name":"Ion","family_name":"Popa","citizenships":["md"]}}`))
+	if k.Stage != "identification" || k.Revision != 1 || k.Person.Citizenships[0] != "MD" {
+		t.Errorf("new case %+v", k)
+	}
+	path := "/api/v1/cases/" + itoa(k.ID)
+	for _, tc := range []struct{ body, field string }{
+		{`{"reference":"NGO-1","person":{"family_name":"Popa"}}`, ""},
+		{`{"person":{}}`, "family_name"},
+		{`{"person":{"family_name":"P","birth_date":"1990-13"}}`, "birth_date"},
+		{`{"person":{"family_name":"P","citizenships":["QQ"]}}`, "citizenships"},
+		{`{"person":{"family_name":"P"},"context":{"industry":"Z"}}`, "industry"},
+		{`{"person":{"family_name":"P"},"stage":"nowhere"}`, "stage"},
+	} {
+		b, code := ngo.send("POST", "/api/v1/cases", tc.body)
+		if tc.field == "" {
+			if code != 409 {
+				t.Errorf("duplicate reference: %d %s", code, b)
+			}
+			continue
+		}
+		if code != 400 || !strings.Contains(string(b), tc.field) {
+			t.Errorf("%s: %d %s, want 400 naming %s", tc.body, code, b, tc.field)
+		}
+	}
+	// Two people edit: the second, with the revision it read, is told.
+	ngo.must(200, "PUT", path, `{"revision":1,"person":{"given_name":"Ion","family_name":"Popa","citizenships":["MD"]},"context":{"industry":"F"}}`)
+	if b, code := ngo.send("PUT", path, `{"revision":1,"person":{"given_name":"Ioan","family_name":"Popa"}}`); code != 409 {
+		t.Errorf("stale revision: %d %s", code, b)
+	}
+	// Stages follow the graph, each move with a reason.
+	if b, code := ngo.send("POST", path+"/stage", `{"to":"inclusion","reason":"x"}`); code != 400 || !strings.Contains(string(b), "cannot move") {
+		t.Errorf("a move off the graph: %d %s", code, b)
+	}
+	ngo.must(400, "POST", path+"/stage", `{"to":"referral","reason":" "}`)
+	for _, to := range []string{"referral", "assistance", "decision", "decision", "inclusion", "closure", "assistance"} {
+		ngo.must(200, "POST", path+"/stage", `{"to":"`+to+`","reason":"step to `+to+`"}`)
+	}
+	var tr struct{ Transitions []alliance.Transition }
+	json.Unmarshal(ngo.must(200, "GET", path+"/transitions", ""), &tr)
+	if len(tr.Transitions) != 8 || tr.Transitions[7].From != "closure" || tr.Transitions[7].Reason != "step to assistance" {
+		t.Errorf("transitions %+v", tr.Transitions)
+	}
+	var list struct {
+		Cases []apiCase `json:"cases"`
+	}
+	json.Unmarshal(ngo.must(200, "GET", "/api/v1/cases?status=Active&citizenship=md&industry=f", ""), &list)
+	if len(list.Cases) != 1 || list.Cases[0].ID != k.ID {
+		t.Errorf("filtered list %+v", list.Cases)
+	}
+	json.Unmarshal(ngo.must(200, "GET", "/api/v1/cases?status=Closed", ""), &list)
+	if len(list.Cases) != 0 {
+		t.Errorf("closed cases: %+v", list.Cases)
+	}
+	e.client(t, "caseworker@1").must(200, "GET", "/api/v1/cases", "")
+	json.Unmarshal(e.client(t, "caseworker@1").must(200, "GET", "/api/v1/cases", ""), &list)
+	if len(list.Cases) != 0 {
+		t.Errorf("another organisation lists %d cases", len(list.Cases))
+	}
+
+	// A screening is attached to the case later, in the same organisation only.
+	sc := e.screening(t, 0)
+	ngo.must(200, "PUT", "/api/v1/assessments/"+itoa(sc.ID)+"/case", `{"case_id":`+itoa(k.ID)+`}`)
+	other := e.caseIn(t, 1)
+	ngo.must(400, "PUT", "/api/v1/assessments/"+itoa(sc.ID)+"/case", `{"case_id":`+itoa(other.ID)+`}`)
+}
