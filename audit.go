@@ -116,10 +116,10 @@ func (v *ChainVerifier) Verified() int64 { return v.n }
 // AuditFilter selects audit entries for the audit page and API.
 type AuditFilter struct {
 	// OrgID 0 selects every organisation (superadmin only). Otherwise it selects
-	// the entries about a resource of that organisation, and those of its members
-	// about no organisation's resource (resource org 0, or -1 for a missing
-	// record): what a superadmin does in another organisation shows there, not at
-	// home.
+	// the entries about a resource of that organisation, and those of its
+	// members about any resource: what a superadmin does in another organisation
+	// shows there as well as at home, and an organisation's administrator sees
+	// what its staff read of cases referred to it.
 	OrgID        int64
 	ActorUserID  int64
 	ResourceType string

@@ -65,6 +65,17 @@ type Reader interface {
 	Referral(ctx context.Context, id int64) (*Referral, error)
 	// Referrals lists the referrals matching f, newest first.
 	Referrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
+	// Decisions lists the identification decisions of a case, oldest first.
+	Decisions(ctx context.Context, caseID int64) ([]GroundsDecision, error)
+	// Extensions lists the extensions of a case's reflection period, oldest first.
+	Extensions(ctx context.Context, caseID int64) ([]Extension, error)
+	// ReflectionStarts lists the organisation's cases that are not closed and
+	// have a positive reasonable-grounds decision, for the deadlines.
+	ReflectionStarts(ctx context.Context, orgID int64) ([]ReflectionStart, error)
+	// CasesWithNameTokens returns the ids of the organisation's cases whose
+	// person has at least one of the name tokens, at most limit, newest first.
+	// The store compares keyed blind indexes of the tokens (ColCaseNameKey).
+	CasesWithNameTokens(ctx context.Context, orgID int64, tokens []string, limit int) ([]int64, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -127,6 +138,12 @@ type Tx interface {
 	// UpdateReferral writes the status and answer of r under the same revision
 	// rule as UpdateCase.
 	UpdateReferral(ctx context.Context, r *Referral) error
+	// AddDecision stores d, sealing its notes, and sets its ID.
+	AddDecision(ctx context.Context, d *GroundsDecision) error
+	// AddExtension stores e, sealing its reason, and sets its ID.
+	AddExtension(ctx context.Context, e *Extension) error
+	// SetNameTokens replaces the blind indexes of a case's name tokens.
+	SetNameTokens(ctx context.Context, caseID int64, tokens []string) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -27,18 +27,30 @@ type Config struct {
 	// Demo waives the second factor. Only `serve --demo` sets it, and every page
 	// says so in a banner.
 	Demo bool
+	// ReflectionDays is the length of the recovery and reflection period that a
+	// positive reasonable-grounds decision starts (CoE Convention Art. 13: at
+	// least 30 days).
+	ReflectionDays int
+	// ConclusiveWithinDays is how long after a positive reasonable-grounds
+	// decision the conclusive one is due; later, the dashboard shows it overdue.
+	ConclusiveWithinDays int
+	// DeadlineWarningDays is how many days ahead the dashboard shows a deadline.
+	DeadlineWarningDays int
 }
 
 // DefaultConfig returns the settings used unless the operator changes them.
 func DefaultConfig() Config {
 	return Config{
-		IdleTimeout:      30 * time.Minute,
-		AbsoluteTimeout:  12 * time.Hour,
-		MaxFailedLogins:  5,
-		LockoutDuration:  15 * time.Minute,
-		LoginsPerMinute:  20,
-		TokenLifetime:    90 * 24 * time.Hour,
-		MaxTokenLifetime: 365 * 24 * time.Hour,
+		IdleTimeout:          30 * time.Minute,
+		AbsoluteTimeout:      12 * time.Hour,
+		MaxFailedLogins:      5,
+		LockoutDuration:      15 * time.Minute,
+		LoginsPerMinute:      20,
+		TokenLifetime:        90 * 24 * time.Hour,
+		MaxTokenLifetime:     365 * 24 * time.Hour,
+		ReflectionDays:       30,
+		ConclusiveWithinDays: 90,
+		DeadlineWarningDays:  7,
 	}
 }
 

@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"alliance"
+	"alliance/internal/names"
 )
 
 // CaseView is a case as one caller may see it. For the organisation that holds
@@ -38,8 +40,11 @@ func (s *Service) newReference() string {
 }
 
 // CreateCase opens a case in the caller's organisation, at the identification
-// stage unless another is given.
-func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case) (*alliance.Case, error) {
+// stage unless another open stage is given.
+//
+// A screening (screening, when not 0) of the same organisation is attached
+// to the new case in the same transaction: both happen or neither.
+func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case, screening int64) (*alliance.Case, error) {
 	res := alliance.Resource{Type: "case", OrgID: c.OrgID}
 	if err := s.authorize(ctx, c, alliance.ActCaseCreate, res); err != nil {
 		return nil, err
@@ -49,6 +54,9 @@ func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case) (*
 	k.ID, k.OrgID, k.CreatedBy, k.CreatedAt, k.UpdatedAt, k.ClosedAt, k.Referred = 0, c.OrgID, c.UserID, now, now, nil, false
 	if k.Stage == "" {
 		k.Stage = alliance.StageIdentification
+	}
+	if k.Stage == alliance.StageClosure {
+		return nil, alliance.Invalid("stage", "a case opens at an open stage; close it afterwards, saying why")
 	}
 	if strings.TrimSpace(k.Reference) == "" {
 		k.Reference = s.newReference()
@@ -64,6 +72,12 @@ func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case) (*
 		if err := tx.CreateCase(ctx, &k); err != nil {
 			return err
 		}
+		if err := tx.SetNameTokens(ctx, k.ID, nameTokens(k.Person)); err != nil {
+			return err
+		}
+		if err := s.attachIn(ctx, tx, screening, &k); err != nil {
+			return err
+		}
 		e.ResourceID = strconv.FormatInt(k.ID, 10)
 		return tx.AddTransition(ctx, &alliance.Transition{CaseID: k.ID, To: k.Stage, Reason: "case opened", By: c.UserID, At: now})
 	})
@@ -71,6 +85,19 @@ func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case) (*
 		return nil, err
 	}
 	return &k, nil
+}
+
+// attachIn attaches screening id, when not 0, to case k in transaction tx.
+func (s *Service) attachIn(ctx context.Context, tx alliance.Tx, id int64, k *alliance.Case) error {
+	if id == 0 {
+		return nil
+	}
+	a, err := tx.Assessment(ctx, id)
+	if err != nil || a.OrgID != k.OrgID {
+		return alliance.Invalid("case_id", "screening %d is not a screening of this organisation", id)
+	}
+	a.CaseID, a.UpdatedAt = k.ID, s.now()
+	return tx.UpdateAssessment(ctx, a)
 }
 
 // checkAssignee refuses to assign a case to someone outside its organisation.
@@ -130,8 +157,9 @@ func (s *Service) Case(ctx context.Context, c Caller, id int64) (*CaseView, erro
 
 // sharedWith returns the parts of case k that organisation org may see now:
 // for each accepted referral of k to org, the groups it names that the
-// consent in force shares with org; under an override, the groups it names
-// while no consent has been recorded since. Withdrawing consent ends it.
+// consent in force shares with org; and for an accepted referral sent under
+// an override, the groups it names as long as no consent has been given or
+// withdrawn since it was sent — from then on the person's own word decides.
 func (s *Service) sharedWith(ctx context.Context, r alliance.Reader, k *alliance.Case, org int64) ([]string, error) {
 	refs, err := r.Referrals(ctx, alliance.ReferralFilter{CaseID: k.ID, ToOrg: org, Status: alliance.ReferralAccepted})
 	if err != nil || len(refs) == 0 {
@@ -141,21 +169,34 @@ func (s *Service) sharedWith(ctx context.Context, r alliance.Reader, k *alliance
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	var current *alliance.Consent // the newest consent, in force or withdrawn
-	if len(consents) > 0 {
-		current = &consents[0]
-	}
 	var groups []string
 	for _, ref := range refs {
-		switch {
-		case current != nil && current.Active(now):
-			groups = append(groups, alliance.Visible(ref.Groups, current.SharedWith(org))...)
-		case current == nil && ref.Override != "":
-			groups = append(groups, ref.Groups...)
-		}
+		groups = append(groups, s.refGroups(&ref, consents)...)
 	}
 	return alliance.Visible(alliance.FieldGroups, groups), nil
+}
+
+// refGroups is what one referral shares now, under the consents of its case
+// (newest first).
+func (s *Service) refGroups(ref *alliance.Referral, consents []alliance.Consent) []string {
+	var groups []string
+	if len(consents) > 0 && consents[0].Active(s.now()) {
+		groups = alliance.Visible(ref.Groups, consents[0].SharedWith(ref.ToOrg))
+	}
+	if ref.Override != "" && !consentSince(consents, ref.CreatedAt) {
+		groups = append(groups, ref.Groups...)
+	}
+	return groups
+}
+
+// consentSince reports whether a consent was given or withdrawn after t.
+func consentSince(consents []alliance.Consent, t time.Time) bool {
+	for _, c := range consents {
+		if c.GivenAt.After(t) || (c.WithdrawnAt != nil && c.WithdrawnAt.After(t)) {
+			return true
+		}
+	}
+	return false
 }
 
 // redact keeps of k only what the groups show.
@@ -213,11 +254,14 @@ func (s *Service) caseFor(ctx context.Context, c Caller, act alliance.Action, id
 // CaseChange is a change to a case's record. Revision, when not 0, must be the
 // stored one: the second of two people saving at once is told, not overwritten.
 type CaseChange struct {
-	Revision   int64
-	Reference  string
-	AssignedTo int64
-	Person     alliance.Person
-	Context    alliance.VictimContext
+	Revision int64
+	// RequireRevision refuses a change without a Revision (the API does: a
+	// client must say what it read).
+	RequireRevision bool
+	Reference       string
+	AssignedTo      int64
+	Person          alliance.Person
+	Context         alliance.VictimContext
 }
 
 // UpdateCase replaces the person, the victim context, the reference and the
@@ -227,20 +271,28 @@ func (s *Service) UpdateCase(ctx context.Context, c Caller, id int64, ch CaseCha
 	if err != nil {
 		return nil, err
 	}
+	if ch.RequireRevision && ch.Revision == 0 {
+		return nil, alliance.Invalid("revision", "give the revision you read, so that a change made meanwhile is not overwritten")
+	}
 	var out *alliance.Case
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
-		if err := s.checkAssignee(ctx, tx, k.OrgID, ch.AssignedTo); err != nil {
-			return err
-		}
 		out, err = s.mutateCase(ctx, tx, c, id, ch.Revision, func(k *alliance.Case) error {
+			if ch.AssignedTo != k.AssignedTo {
+				if err := s.checkAssignee(ctx, tx, k.OrgID, ch.AssignedTo); err != nil {
+					return err
+				}
+			}
 			if ch.Reference != "" {
 				k.Reference = ch.Reference
 			}
 			k.AssignedTo, k.Person, k.VictimContext = ch.AssignedTo, ch.Person, ch.Context
 			return nil
 		})
+		if err != nil {
+			return err
+		}
 		e.Detail = "record"
-		return err
+		return tx.SetNameTokens(ctx, id, nameTokens(out.Person))
 	})
 	return out, err
 }
@@ -267,6 +319,12 @@ func (s *Service) MoveCase(ctx context.Context, c Caller, id int64, to alliance.
 			if to == alliance.StageClosure {
 				now := s.now()
 				k.ClosedAt = &now
+				// Closed because the person went on to a partner (HTCDS ClosedReferred).
+				refs, err := tx.Referrals(ctx, alliance.ReferralFilter{CaseID: id, Status: alliance.ReferralAccepted, Limit: 1})
+				if err != nil {
+					return err
+				}
+				k.Referred = len(refs) > 0
 			} else {
 				k.ClosedAt, k.Referred = nil, false
 			}
@@ -282,9 +340,102 @@ func (s *Service) MoveCase(ctx context.Context, c Caller, id int64, to alliance.
 }
 
 // Transitions lists the stage changes of a case (its holder only).
+// The reasons are free text about the person: the read is audited.
 func (s *Service) Transitions(ctx context.Context, c Caller, id int64) ([]alliance.Transition, error) {
-	if _, err := s.caseFor(ctx, c, alliance.ActCaseRead, id); err != nil {
+	if err := s.readOwnCase(ctx, c, id, "transitions"); err != nil {
 		return nil, err
 	}
 	return s.store.Transitions(ctx, id)
+}
+
+// readOwnCase authorises and audits the read of a part of a case that only
+// its holder sees.
+func (s *Service) readOwnCase(ctx context.Context, c Caller, id int64, what string) error {
+	k, err := s.caseFor(ctx, c, alliance.ActCaseRead, id)
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, c, alliance.ActCaseRead, caseResource(k), func(_ alliance.Tx, e *alliance.AuditEntry) error {
+		e.Detail = what
+		return nil
+	})
+}
+
+// CaseReferrals lists the referrals of a case (its holder only).
+func (s *Service) CaseReferrals(ctx context.Context, c Caller, id int64) ([]alliance.Referral, error) {
+	if err := s.readOwnCase(ctx, c, id, "referrals"); err != nil {
+		return nil, err
+	}
+	return s.store.Referrals(ctx, alliance.ReferralFilter{CaseID: id, Limit: 1000})
+}
+
+// nameTokens are the phonetic keys of a person's name tokens: what the store
+// keeps, as keyed blind indexes, to find a person recorded twice.
+func nameTokens(p alliance.Person) []string {
+	var out []string
+	for _, part := range []string{p.GivenName, p.MiddleName, p.FamilyName} {
+		for _, t := range names.Tokens(part) {
+			if k := names.Phonetic(t); k != "" && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// DuplicateThreshold is the name similarity (names.Similar) from which a
+// recorded person with a compatible date of birth is shown as a possible
+// duplicate: recall first, since recording one person twice splits their file.
+const DuplicateThreshold = 0.85
+
+// Duplicate is a case whose person looks like the one about to be recorded.
+type Duplicate struct {
+	CaseID    int64
+	Reference string
+	Name      string
+	BirthDate string
+	Score     float64
+}
+
+// PossibleDuplicates finds the caller's organisation's cases whose person
+// looks like p: names alike in any script or transliteration, given and
+// family names possibly swapped, and dates of birth that may be the same
+// (names.DatesMatch). except is a case to leave out (the one being edited).
+// The read of the candidates' names is audited.
+func (s *Service) PossibleDuplicates(ctx context.Context, c Caller, p alliance.Person, except int64) ([]Duplicate, error) {
+	if err := s.read(ctx, c, alliance.ActCaseList, alliance.Resource{Type: "case", OrgID: c.OrgID}); err != nil {
+		return nil, err
+	}
+	ids, err := s.store.CasesWithNameTokens(ctx, c.OrgID, nameTokens(p), 50)
+	if err != nil {
+		return nil, err
+	}
+	want := names.Name{Given: p.GivenName, Family: p.FamilyName, Middle: p.MiddleName}
+	born, _ := names.ParseDate(p.BirthDate)
+	var out []Duplicate
+	for _, id := range ids {
+		if id == except {
+			continue
+		}
+		k, err := s.store.Case(ctx, id)
+		if err != nil || k.OrgID != c.OrgID {
+			continue
+		}
+		score := names.Similar(want, names.Name{Given: k.Person.GivenName, Family: k.Person.FamilyName, Middle: k.Person.MiddleName})
+		other, _ := names.ParseDate(k.Person.BirthDate)
+		if score >= DuplicateThreshold && names.DatesMatch(born, other) {
+			out = append(out, Duplicate{CaseID: k.ID, Reference: k.Reference, Score: score, BirthDate: k.Person.BirthDate,
+				Name: strings.TrimSpace(k.Person.GivenName + " " + k.Person.FamilyName)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Duplicate) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return int(b.CaseID - a.CaseID)
+	})
+	return out, nil
 }

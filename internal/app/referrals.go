@@ -13,7 +13,7 @@ import (
 
 // Consents lists the consents of a case (its holder only).
 func (s *Service) Consents(ctx context.Context, c Caller, caseID int64) ([]alliance.Consent, error) {
-	if _, err := s.caseFor(ctx, c, alliance.ActCaseRead, caseID); err != nil {
+	if err := s.readOwnCase(ctx, c, caseID, "consents"); err != nil {
 		return nil, err
 	}
 	return s.store.Consents(ctx, caseID)
@@ -27,11 +27,17 @@ func (s *Service) RecordConsent(ctx context.Context, c Caller, caseID int64, in 
 		return nil, err
 	}
 	con := in
-	con.ID, con.CaseID, con.RecordedBy, con.GivenAt, con.WithdrawnAt, con.WithdrawnBy = 0, caseID, c.UserID, s.now(), nil, 0
+	con.ID, con.CaseID, con.RecordedBy, con.WithdrawnAt, con.WithdrawnBy = 0, caseID, c.UserID, nil, 0
 	if err := con.Validate(); err != nil {
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		// Lock the case (on PostgreSQL) so that consents and referrals of one
+		// case are decided one after the other, on the consent in force.
+		if _, err := tx.Case(ctx, caseID); err != nil {
+			return err
+		}
+		con.GivenAt = s.now()
 		for _, sh := range con.Shares {
 			if _, err := tx.Organisation(ctx, sh.OrgID); err != nil || sh.OrgID == k.OrgID {
 				return alliance.Invalid("shares", "organisation %d is not another partner of the alliance", sh.OrgID)
@@ -81,6 +87,9 @@ func (s *Service) WithdrawConsent(ctx context.Context, c Caller, caseID, consent
 		return err
 	}
 	return s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if _, err := tx.Case(ctx, caseID); err != nil {
+			return err
+		}
 		list, err := tx.Consents(ctx, caseID)
 		if err != nil {
 			return err
@@ -115,6 +124,10 @@ func (s *Service) Refer(ctx context.Context, c Caller, caseID int64, in alliance
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActReferralCreate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if _, err := tx.Case(ctx, caseID); err != nil {
+			return err
+		}
+		r.CreatedAt = s.now()
 		if _, err := tx.Organisation(ctx, r.ToOrg); err != nil {
 			return alliance.Invalid("to_org", "organisation %d is not a partner of the alliance", r.ToOrg)
 		}
@@ -147,6 +160,9 @@ func (s *Service) checkConsent(ctx context.Context, tx alliance.Tx, r *alliance.
 	if len(consents) > 0 && consents[0].Active(s.now()) {
 		allowed = consents[0].SharedWith(r.ToOrg)
 	}
+	if len(consents) > 0 && !consents[0].Active(s.now()) && r.Override != "" {
+		return alliance.Invalid("override", "the person has withdrawn their consent; an override cannot go against their decision")
+	}
 	var missing []string
 	for _, g := range r.Groups {
 		if !slices.Contains(allowed, g) {
@@ -174,10 +190,25 @@ func (s *Service) Referrals(ctx context.Context, c Caller, box, status string) (
 	default:
 		return nil, alliance.Invalid("box", "%q is not inbox or outbox", box)
 	}
-	if err := s.authorize(ctx, c, alliance.ActReferralList, alliance.Resource{Type: "referral", OrgID: c.OrgID}); err != nil {
+	if err := s.read(ctx, c, alliance.ActReferralList, alliance.Resource{Type: "referral", OrgID: c.OrgID}); err != nil {
 		return nil, err
 	}
-	return s.store.Referrals(ctx, f)
+	list, err := s.store.Referrals(ctx, f)
+	if err != nil || box == "outbox" {
+		return list, err
+	}
+	// The details are about the person: the receiver reads them while the
+	// consent in force shares something with it, or an override stands.
+	for i := range list {
+		consents, err := s.store.Consents(ctx, list[i].CaseID)
+		if err != nil {
+			return nil, err
+		}
+		if len(s.refGroups(&list[i], consents)) == 0 {
+			list[i].Details, list[i].Override, list[i].Withheld = "", "", true
+		}
+	}
+	return list, nil
 }
 
 // AnswerReferral accepts or declines a referral received by the caller's

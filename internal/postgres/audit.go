@@ -85,7 +85,7 @@ func auditQuery(f alliance.AuditFilter) (string, []any) {
 	var a args
 	if f.OrgID != 0 {
 		p := a.add(f.OrgID)
-		where = append(where, `(resource_org_id = `+p+` OR (actor_org_id = `+p+` AND resource_org_id <= 0))`)
+		where = append(where, `(resource_org_id = `+p+` OR actor_org_id = `+p+`)`)
 	}
 	if f.ActorUserID != 0 {
 		where = append(where, `actor_user_id = `+a.add(f.ActorUserID))

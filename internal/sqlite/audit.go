@@ -74,7 +74,7 @@ func auditQuery(f alliance.AuditFilter) (string, []any) {
 		args = append(args, vals...)
 	}
 	if f.OrgID != 0 {
-		add(`(resource_org_id = ? OR (actor_org_id = ? AND resource_org_id <= 0))`, f.OrgID, f.OrgID)
+		add(`(resource_org_id = ? OR actor_org_id = ?)`, f.OrgID, f.OrgID)
 	}
 	if f.ActorUserID != 0 {
 		add(`actor_user_id = ?`, f.ActorUserID)

@@ -102,12 +102,16 @@ func conflict(err error, msg string) error {
 // checkFields maps the name of a CHECK constraint to the input field it
 // guards and the message shown to the user.
 var checkFields = map[string][2]string{
-	"assessments_status_check":    {"status", `the status must be "open" or "completed"`},
-	"cases_stage_check":           {"stage", "the stage must be one of " + sqlstore.StageNames()},
-	"case_transitions_from_check": {"from", "the stage must be one of " + sqlstore.StageNames()},
-	"case_transitions_to_check":   {"to", "the stage must be one of " + sqlstore.StageNames()},
-	"consents_method_check":       {"method", `the method must be "signed", "verbal" or "interpreter"`},
-	"referrals_status_check":      {"status", `the status must be "pending", "accepted", "declined" or "cancelled"`},
+	"assessments_status_check":         {"status", `the status must be "open" or "completed"`},
+	"cases_stage_check":                {"stage", "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_from_check":      {"from", "the stage must be one of " + sqlstore.StageNames()},
+	"case_transitions_to_check":        {"to", "the stage must be one of " + sqlstore.StageNames()},
+	"consents_method_check":            {"method", `the method must be "signed", "verbal" or "interpreter"`},
+	"referrals_status_check":           {"status", `the status must be "pending", "accepted", "declined" or "cancelled"`},
+	"decisions_kind_check":             {"kind", `the kind must be "reasonable_grounds" or "conclusive_grounds"`},
+	"decisions_outcome_check":          {"outcome", `the outcome must be "positive" or "negative"`},
+	"decisions_decided_on_check":       {"decided_on", "give the date as YYYY-MM-DD"},
+	"reflection_extensions_days_check": {"days", "give 1 to 365 days"},
 }
 
 func invalidCheck(err error, msg string) error {
@@ -134,4 +138,5 @@ var (
 	refDecidedBy    = &alliance.Error{Field: "status_decided_by", Message: "no such organisation"}
 	refFromOrg      = &alliance.Error{Field: "from_org", Message: "no such organisation"}
 	refToOrg        = &alliance.Error{Field: "to_org", Message: "no such organisation"}
+	refDecisionBy   = &alliance.Error{Field: "decided_by", Message: "no such organisation"}
 )

@@ -9,9 +9,12 @@ import (
 
 // Reencrypt re-seals, under the active data key, up to limit sealed values
 // (the identity fields of users, the answers and results of assessments, the
-// persons of cases, the reasons of their transitions, and the details,
-// overrides and answers of referrals) that are sealed under an older one
-// (every such value when limit <= 0), and returns how many it re-sealed. It
+// persons of cases, the reasons of their transitions, the details, overrides
+// and answers of referrals, the notes of decisions and the reasons of
+// reflection extensions) that are sealed under an older one (every such value
+// when limit <= 0), and returns how many it re-sealed. Blind indexes (of
+// users' emails, of cases' name tokens) are keyed from the master key, not a
+// data key, and stay as they are. It
 // walks each sealed table by id and updates each row in a short transaction
 // guarded by the old ciphertext, so a concurrent change to a value wins over
 // the re-sealing of its old version.

@@ -47,7 +47,18 @@ var SealedTables = []SealedTable{
 		{"override", alliance.ColReferralOverride},
 		{"answer_reason", alliance.ColReferralAnswer},
 	}},
+	{"decisions", []SealedColumn{
+		{"notes", alliance.ColDecisionNotes},
+	}},
+	{"reflection_extensions", []SealedColumn{
+		{"reason", alliance.ColExtensionReason},
+	}},
 }
+
+// The blind indexes of case_name_keys (alliance.ColCaseNameKey), like that of
+// users.email, are not listed: they cannot be re-sealed, and need not be, for
+// the FieldCipher keys them with a key derived from the master key alone, which
+// a rotation of the data key leaves as it is.
 
 // Reencryption is what Reencrypt needs of a store: its connections and its SQL.
 type Reencryption struct {

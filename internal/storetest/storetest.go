@@ -81,6 +81,13 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"ReferralUpdate", testReferralUpdate, false},
 		{"ReencryptCases", testReencryptCases, false},
 		{"ReencryptKeepsCaseChange", testReencryptKeepsCaseChange, false},
+		{"Decisions", testDecisions, false},
+		{"DecisionInvalid", testDecisionInvalid, false},
+		{"DecisionEncryptedAtRest", testDecisionEncryptedAtRest, false},
+		{"ReflectionStarts", testReflectionStarts, false},
+		{"NameTokens", testNameTokens, false},
+		{"NameTokenLimits", testNameTokenLimits, false},
+		{"ReencryptDecisions", testReencryptDecisions, false},
 		{"DataKeysWithoutUseKeys", testDataKeys, true},
 		{"NoKeys", testNoKeys, true},
 	}

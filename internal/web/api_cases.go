@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,8 @@ type caseInput struct {
 	AssignedTo int64                  `json:"assigned_to"`
 	Person     alliance.Person        `json:"person"`
 	Context    alliance.VictimContext `json:"context"`
+	// Screening, on POST, attaches that screening to the new case.
+	Screening int64 `json:"screening_id"`
 }
 
 // caseJSON is a case as the API gives it: what the caller may see of it.
@@ -102,7 +105,7 @@ func (s *Server) apiCaseCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := s.svc.CreateCase(r.Context(), caller(r), alliance.Case{Reference: in.Reference, Stage: in.Stage,
-		AssignedTo: in.AssignedTo, Person: in.Person, VictimContext: in.Context})
+		AssignedTo: in.AssignedTo, Person: in.Person, VictimContext: in.Context}, in.Screening)
 	if err != nil {
 		return err
 	}
@@ -136,7 +139,7 @@ func (s *Server) apiCaseUpdate(w http.ResponseWriter, r *http.Request) error {
 	if in.Stage != "" {
 		return alliance.Invalid("stage", "change the stage with POST /api/v1/cases/{id}/stage, which records why")
 	}
-	k, err := s.svc.UpdateCase(r.Context(), caller(r), id, app.CaseChange{Revision: in.Revision, Reference: in.Reference,
+	k, err := s.svc.UpdateCase(r.Context(), caller(r), id, app.CaseChange{Revision: in.Revision, RequireRevision: true, Reference: in.Reference,
 		AssignedTo: in.AssignedTo, Person: in.Person, Context: in.Context})
 	if err != nil {
 		return err
@@ -301,4 +304,103 @@ func (s *Server) apiAssessmentAttach(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return s.writeScreening(w, r, http.StatusOK, sc)
+}
+
+func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Kind      string `json:"kind"`
+		Outcome   string `json:"outcome"`
+		DecidedBy int64  `json:"decided_by"`
+		DecidedOn string `json:"decided_on"`
+		Notes     string `json:"notes"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	d, err := s.svc.RecordDecision(r.Context(), caller(r), id, alliance.GroundsDecision{Kind: in.Kind, Outcome: in.Outcome,
+		DecidedBy: in.DecidedBy, DecidedOn: in.DecidedOn, Notes: in.Notes})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, d)
+	return nil
+}
+
+// apiDecisionList gives a case's decisions and reflection period, to its
+// holder and to a referral's receiver with whom decisions are shared.
+func (s *Server) apiDecisionList(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(v.Groups, alliance.GroupDecisions) {
+		return alliance.Errorf(alliance.CodeForbidden, "the decisions of this case are not shared with your organisation")
+	}
+	ds, refl, err := s.svc.Decisions(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"decisions": ds, "reflection": refl})
+	return nil
+}
+
+func (s *Server) apiReflectionExtend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Days   int    `json:"days"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.ExtendReflection(r.Context(), caller(r), id, in.Days, in.Reason); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// apiCaseDuplicates lists the organisation's cases whose person looks like
+// the one given, before it is recorded.
+func (s *Server) apiCaseDuplicates(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Person alliance.Person `json:"person"`
+		Except int64           `json:"except"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	dups, err := s.svc.PossibleDuplicates(r.Context(), caller(r), in.Person, in.Except)
+	if err != nil {
+		return err
+	}
+	type dupJSON struct {
+		CaseID    int64   `json:"case_id"`
+		Reference string  `json:"reference"`
+		Name      string  `json:"name"`
+		BirthDate string  `json:"birth_date,omitempty"`
+		Score     float64 `json:"score"`
+	}
+	out := []dupJSON{}
+	for _, d := range dups {
+		out = append(out, dupJSON{d.CaseID, d.Reference, d.Name, d.BirthDate, d.Score})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"duplicates": out})
+	return nil
+}
+
+func (s *Server) apiDeadlines(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.svc.Deadlines(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deadlines": d.Deadlines, "pending_inbox": d.PendingInbox, "pending_outbox": d.PendingOutbox})
+	return nil
 }

@@ -93,6 +93,13 @@ var expectations = map[string]rule{
 	"POST /cases/{id}/referrals":                      {interviewers, nobody},
 	"GET /referrals":                                  {orgReaders, orgReaders},
 	"POST /referrals/{id}/answer":                     {interviewers, nobody},
+	"POST /cases/{id}/decisions":                      {interviewers, nobody},
+	"POST /cases/{id}/reflection":                     {interviewers, nobody},
+	"POST /api/v1/cases/{id}/decisions":               {interviewers, nobody},
+	"GET /api/v1/cases/{id}/decisions":                {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/reflection/extensions":   {interviewers, nobody},
+	"POST /api/v1/cases/duplicates":                   {orgReaders, orgReaders},
+	"GET /api/v1/deadlines":                           {orgReaders, orgReaders},
 	"GET /api/v1/cases":                               {orgReaders, orgReaders},
 	"POST /api/v1/cases":                              {interviewers, interviewers},
 	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},
@@ -203,6 +210,8 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		k := e.caseIn(t, org)
 		con := e.consent(t, org, k.ID)
 		return strings.NewReplacer("{id}", itoa(k.ID), "{cid}", itoa(con.ID)).Replace(pattern)
+	case strings.Contains(pattern, "/cases/{id}/reflection"):
+		id = itoa(e.decidedCase(t, org).ID)
 	case strings.Contains(pattern, "/cases/{id}"):
 		id = itoa(e.caseIn(t, org).ID)
 	case strings.Contains(pattern, "/referrals/{id}"):
@@ -241,7 +250,11 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 	case "/screenings":
 		return url.Values{"worker_lang": {"ar"}}
 	case "/cases", "/cases/{id}/edit":
-		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}}
+		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}, "confirm_new": {"on"}, "revision": {"1"}}
+	case "/cases/{id}/decisions":
+		return url.Values{"kind": {"reasonable_grounds"}, "outcome": {"positive"}, "decided_by": {itoa(e.orgs[0].ID)}, "decided_on": {"2026-11-01"}}
+	case "/cases/{id}/reflection":
+		return url.Values{"days": {"14"}, "reason": {"medical treatment continues"}}
 	case "/cases/{id}/stage":
 		return url.Values{"to": {"assistance"}, "reason": {"a place in the shelter"}}
 	case "/cases/{id}/consents":
@@ -272,13 +285,19 @@ func (e *testEnv) apiBody(route, uniq string) string {
 	case "POST /api/v1/cases":
 		return `{"reference":"R` + uniq + `","person":{"given_name":"Олена","family_name":"Ткаченко"}}`
 	case "PUT /api/v1/cases/{id}":
-		return `{"person":{"given_name":"Olena","family_name":"Tkachenko"},"context":{"industry":"A"}}`
+		return `{"revision":1,"person":{"given_name":"Olena","family_name":"Tkachenko"},"context":{"industry":"A"}}`
 	case "POST /api/v1/cases/{id}/stage":
 		return `{"to":"assistance","reason":"shelter place found"}`
 	case "POST /api/v1/cases/{id}/consents":
 		return `{"services":true,"method":"signed","language":"uk","shares":[]}`
 	case "POST /api/v1/cases/{id}/referrals":
 		return `{"to_org":` + itoa(e.orgs[1].ID) + `,"reason":"AdditionalServicesRequired","urgency":"urgent","groups":["identity"],"override":"a child is at risk tonight and cannot wait"}`
+	case "POST /api/v1/cases/{id}/decisions":
+		return `{"kind":"conclusive_grounds","outcome":"negative","decided_by":` + itoa(e.orgs[0].ID) + `,"decided_on":"2026-11-02"}`
+	case "POST /api/v1/cases/{id}/reflection/extensions":
+		return `{"days":10,"reason":"the person asked for more time"}`
+	case "POST /api/v1/cases/duplicates":
+		return `{"person":{"given_name":"Mihai","family_name":"Popescu"}}`
 	case "POST /api/v1/referrals/{id}/answer":
 		return `{"accept":true}`
 	case "POST /api/v1/tokens":
@@ -309,7 +328,20 @@ func (e *testEnv) caseworkerOf(org int) app.Caller {
 func (e *testEnv) caseIn(t testing.TB, org int) *alliance.Case {
 	t.Helper()
 	k, err := e.svc.CreateCase(context.Background(), e.caseworkerOf(org), alliance.Case{
-		Person: alliance.Person{GivenName: "Mihai", FamilyName: "Popescu", BirthDate: "1990"}})
+		Person: alliance.Person{GivenName: "Mihai", FamilyName: "Popescu", BirthDate: "1990"}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// decidedCase opens a case in organisation org with a positive
+// reasonable-grounds decision, which starts its reflection period.
+func (e *testEnv) decidedCase(t testing.TB, org int) *alliance.Case {
+	t.Helper()
+	k := e.caseIn(t, org)
+	_, err := e.svc.RecordDecision(context.Background(), e.caseworkerOf(org), k.ID, alliance.GroundsDecision{
+		Kind: alliance.DecisionReasonableGrounds, Outcome: alliance.OutcomePositive, DecidedBy: e.orgs[org].ID, DecidedOn: "2026-11-01"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,12 @@ func TestBrowserReferral(t *testing.T) {
 		t.Fatalf("case page at %s lacks the screening or the name", caseURL)
 	}
 
+	// A positive reasonable-grounds decision starts the reflection period.
+	ngo.Submit(`#decision-form button[type=submit]`)
+	checkPage(t, ngo, srv.URL, "en", true)
+	if got := ngo.Text("#reflection"); !strings.Contains(got, "(30 days)") {
+		t.Errorf("reflection period: %q", got)
+	}
 	// The consent form prints in the person's language.
 	ngo.Navigate(caseURL + "/consent-form?lang=ro")
 	checkPage(t, ngo, srv.URL, "en", true)

@@ -57,6 +57,7 @@ type CaseFormPage struct {
 	Statuses    []string
 	Screening   int64 // the screening to attach to a new case
 	Conflict    *alliance.Case
+	Duplicates  []app.Duplicate
 	Action      string
 	Citizenship string
 	Languages   string
@@ -103,11 +104,23 @@ func caseFromForm(r *http.Request) alliance.Case {
 
 func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) error {
 	in := caseFromForm(r)
-	k, err := s.svc.CreateCase(r.Context(), caller(r), in)
 	screening, _ := strconv.ParseInt(r.PostFormValue("screening"), 10, 64)
-	if err == nil && screening > 0 {
-		_, err = s.svc.AttachAssessment(r.Context(), caller(r), screening, k.ID)
+	c := caller(r)
+	if d := alliance.Authorize(c.Actor, alliance.ActCaseCreate, alliance.Resource{Type: "case", OrgID: c.OrgID}); !d.Allow {
+		return d.Err()
 	}
+	if r.PostFormValue("confirm_new") != "on" {
+		dups, err := s.svc.PossibleDuplicates(r.Context(), caller(r), in.Person, 0)
+		if err != nil {
+			return err
+		}
+		if len(dups) > 0 {
+			p := s.caseFormPage(s.newBase(r, "cases.new_title"), in, "/cases")
+			p.Screening, p.Duplicates = screening, dups
+			return s.render(w, http.StatusConflict, "case_form", p)
+		}
+	}
+	k, err := s.svc.CreateCase(r.Context(), caller(r), in, screening)
 	if err != nil {
 		b := s.newBase(r, "cases.new_title")
 		return s.formError(err, b, func(st int) error {
@@ -141,8 +154,15 @@ func (s *Server) caseSave(w http.ResponseWriter, r *http.Request) error {
 	in := caseFromForm(r)
 	rev, _ := strconv.ParseInt(r.PostFormValue("revision"), 10, 64)
 	assigned, _ := strconv.ParseInt(r.PostFormValue("assigned_to"), 10, 64)
+	cur, err := s.svc.Case(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	// The form carries some of the victim context; keep the rest as it is.
+	ctxt := cur.VictimContext
+	ctxt.TraffickingStatus, ctxt.Industry, ctxt.Exploitation = in.TraffickingStatus, in.Industry, in.Exploitation
 	_, err = s.svc.UpdateCase(r.Context(), caller(r), id, app.CaseChange{Revision: rev, Reference: in.Reference,
-		AssignedTo: assigned, Person: in.Person, Context: in.VictimContext})
+		AssignedTo: assigned, Person: in.Person, Context: ctxt})
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved", id), http.StatusSeeOther)
 		return nil
@@ -171,20 +191,26 @@ type TimelineItem struct {
 type CasePage struct {
 	*app.CaseView
 	*Base
-	Shows       map[string]bool
-	Next        []alliance.Stage
-	Consents    []alliance.Consent
-	Consent     *alliance.Consent // in force
-	Referrals   []alliance.Referral
-	Screenings  []alliance.Assessment
-	Partners    []alliance.Organisation
-	Groups      []string
-	Timeline    []TimelineItem
-	CanEdit     bool
-	OrgName     map[int64]string
-	Reasons     []string
-	Urgencies   []string
-	ConsentLang string
+	Shows          map[string]bool
+	Next           []alliance.Stage
+	Consents       []alliance.Consent
+	Consent        *alliance.Consent // in force
+	Referrals      []alliance.Referral
+	Screenings     []alliance.Assessment
+	Partners       []alliance.Organisation
+	Groups         []string
+	Timeline       []TimelineItem
+	CanEdit        bool
+	OrgName        map[int64]string
+	Reasons        []string
+	Urgencies      []string
+	ConsentLang    string
+	Decisions      []alliance.GroundsDecision
+	Reflection     *alliance.Reflection
+	ReflectionLeft int
+	Today          string
+	OwnOrg         alliance.Organisation
+	RefForm        alliance.Referral // what was typed in a refused referral form
 }
 
 // caseView reads the case the path names, as the caller may see it.
@@ -202,19 +228,32 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, b *Base) error {
+	return s.renderCaseWith(w, r, status, b, alliance.Referral{})
+}
+
+func (s *Server) renderCaseWith(w http.ResponseWriter, r *http.Request, status int, b *Base, ref alliance.Referral) error {
 	v, err := s.caseView(r)
 	if err != nil {
 		return err
 	}
 	c := caller(r)
 	p := &CasePage{CaseView: v, Base: b, Shows: map[string]bool{}, Groups: alliance.FieldGroups, OrgName: map[int64]string{},
-		Reasons: alliance.ReferralReasons, Urgencies: alliance.ReferralUrgencies, ConsentLang: b.Lang}
+		Reasons: alliance.ReferralReasons, Urgencies: alliance.ReferralUrgencies, ConsentLang: b.Lang, RefForm: ref}
 	for _, g := range v.Groups {
 		p.Shows[g] = true
 	}
 	p.Screenings, err = s.svc.CaseAssessments(r.Context(), c, v)
 	if err != nil {
 		return err
+	}
+	if p.Decisions, p.Reflection, err = s.svc.Decisions(r.Context(), v); err != nil {
+		return err
+	}
+	p.Today = time.Now().UTC().Format("2006-01-02")
+	if p.Reflection != nil {
+		end, _ := time.Parse("2006-01-02", p.Reflection.End)
+		today, _ := time.Parse("2006-01-02", p.Today)
+		p.ReflectionLeft = int(end.Sub(today).Hours() / 24)
 	}
 	if v.Own {
 		if err := s.fillOwnCase(r, p); err != nil {
@@ -243,14 +282,11 @@ func (s *Server) fillOwnCase(r *http.Request, p *CasePage) error {
 	for _, o := range p.Partners {
 		p.OrgName[o.ID] = o.Name
 	}
-	refs, err := s.svc.Referrals(ctx, c, "outbox", "")
-	if err != nil {
-		return err
+	if p.Org != nil {
+		p.OwnOrg, p.OrgName[p.Org.ID] = *p.Org, p.Org.Name
 	}
-	for _, ref := range refs {
-		if ref.CaseID == p.ID {
-			p.Referrals = append(p.Referrals, ref)
-		}
+	if p.Referrals, err = s.svc.CaseReferrals(ctx, c, p.ID); err != nil {
+		return err
 	}
 	trs, err := s.svc.Transitions(ctx, c, p.ID)
 	if err != nil {
@@ -267,9 +303,12 @@ func (s *Server) timeline(p *CasePage, trs []alliance.Transition) []TimelineItem
 	for _, t := range trs {
 		out = append(out, TimelineItem{t.At, p.T("cases.tl_stage", p.T("stage."+string(t.To)), t.Reason)})
 	}
-	for _, con := range p.Consents {
+	for i, con := range p.Consents {
 		out = append(out, TimelineItem{con.GivenAt, p.T("cases.tl_consent", p.T("consent."+con.Method))})
-		if con.WithdrawnAt != nil {
+		// A consent ended at the moment the next was given was replaced by
+		// it, not withdrawn by the person (Consents lists newest first).
+		replaced := i > 0 && con.WithdrawnAt != nil && con.WithdrawnAt.Equal(p.Consents[i-1].GivenAt)
+		if con.WithdrawnAt != nil && !replaced {
 			out = append(out, TimelineItem{*con.WithdrawnAt, p.T("cases.tl_withdrawn")})
 		}
 	}
@@ -355,7 +394,8 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) error {
 	ref := alliance.Referral{ToOrg: to, Reason: r.PostFormValue("reason"), Urgency: r.PostFormValue("urgency"),
 		Details: r.PostFormValue("details"), Override: r.PostFormValue("override"), Groups: r.PostForm["groups"]}
 	if _, err := s.svc.Refer(r.Context(), caller(r), id, ref); err != nil {
-		return s.caseFormError(w, r, err)
+		b := s.newBase(r, "cases.case_title")
+		return s.formError(err, b, func(st int) error { return s.renderCaseWith(w, r, st, b, ref) })
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=referral_sent", id), http.StatusSeeOther)
 	return nil
@@ -449,4 +489,35 @@ func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) error {
 		Worker: l.Tag, WorkerDir: l.Dir, Same: l.Tag == b.Lang,
 		Text:      func(key string) string { return q.Text(l.Tag, key) },
 		StaffText: func(key string) string { return q.Text(b.Lang, key) }})
+}
+
+func (s *Server) caseDecision(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	by, _ := strconv.ParseInt(r.PostFormValue("decided_by"), 10, 64)
+	d := alliance.GroundsDecision{Kind: r.PostFormValue("kind"), Outcome: r.PostFormValue("outcome"), DecidedBy: by,
+		DecidedOn: r.PostFormValue("decided_on"), Notes: r.PostFormValue("notes")}
+	if _, err := s.svc.RecordDecision(r.Context(), caller(r), id, d); err != nil {
+		return s.caseFormError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved#decisions", id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) caseExtend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	days, err := strconv.Atoi(r.PostFormValue("days"))
+	if err != nil {
+		return s.caseFormError(w, r, alliance.Invalid("days", "give a number of days"))
+	}
+	if err := s.svc.ExtendReflection(r.Context(), caller(r), id, days, r.PostFormValue("reason")); err != nil {
+		return s.caseFormError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved#decisions", id), http.StatusSeeOther)
+	return nil
 }

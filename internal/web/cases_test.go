@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestReferralConsentAccess(t *testing.T) {
 	for _, p := range []string{"/consents", "/transitions"} {
 		shelter.must(403, "GET", path+p, "")
 	}
-	shelter.must(403, "PUT", path, `{"person":{"family_name":"X"}}`)
+	shelter.must(403, "PUT", path, `{"revision":1,"person":{"family_name":"X"}}`)
 	shelter.must(403, "POST", path+"/stage", `{"to":"assistance","reason":"we took over"}`)
 	e.client(t, "viewer@1").must(200, "GET", path, "")
 	e.client(t, "analyst@1").must(403, "GET", path, "")
@@ -223,4 +224,94 @@ func TestCaseLifecycle(t *testing.T) {
 	ngo.must(200, "PUT", "/api/v1/assessments/"+itoa(sc.ID)+"/case", `{"case_id":`+itoa(k.ID)+`}`)
 	other := e.caseIn(t, 1)
 	ngo.must(400, "PUT", "/api/v1/assessments/"+itoa(sc.ID)+"/case", `{"case_id":`+itoa(other.ID)+`}`)
+}
+
+// TestReferralDetailsAndOverrides: the receiver reads a referral's details
+// only while the person's consent (or a standing override) shares something
+// with it; an override made while a narrower consent stands takes effect; an
+// override cannot go against a withdrawal.
+func TestReferralDetailsAndOverrides(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, shelter := e.client(t, "caseworker@0"), e.client(t, "caseworker@1")
+	shelterOrg := itoa(e.orgs[1].ID)
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Ana","family_name":"Rusu"}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	ngo.must(201, "POST", path+"/consents", `{"services":true,"method":"signed","language":"ro","shares":[{"org_id":`+shelterOrg+`,"groups":["context"]}]}`)
+	ngo.must(201, "POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"Other","urgency":"routine","groups":["context"],"details":"needs a job placement"}`)
+	inbox := func() []alliance.Referral {
+		var v struct{ Referrals []alliance.Referral }
+		json.Unmarshal(shelter.must(200, "GET", "/api/v1/referrals?box=inbox", ""), &v)
+		return v.Referrals
+	}
+	if in := inbox(); len(in) != 1 || in[0].Details != "needs a job placement" || in[0].Withheld {
+		t.Fatalf("inbox under consent: %+v", in)
+	}
+	// An urgent override beyond the narrower consent takes effect once accepted.
+	var ref alliance.Referral
+	json.Unmarshal(ngo.must(201, "POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"Other","urgency":"emergency","groups":["identity"],
+		"override":"threatened by the employer tonight, no time to ask"}`), &ref)
+	shelter.must(200, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`)
+	if seen := decodeCase(t, shelter.must(200, "GET", path, "")); seen.Person.FamilyName != "Rusu" {
+		t.Errorf("the accepted override does not share identity: %+v", seen)
+	}
+	// The person withdraws: nothing is shared, the details are withheld, and
+	// no override can go against it.
+	var cs struct{ Consents []alliance.Consent }
+	json.Unmarshal(ngo.must(200, "GET", path+"/consents", ""), &cs)
+	ngo.must(204, "POST", path+"/consents/"+itoa(cs.Consents[0].ID)+"/withdraw", "")
+	shelter.must(403, "GET", path, "")
+	for _, r := range inbox() {
+		if !r.Withheld || r.Details != "" || r.Override != "" {
+			t.Errorf("after withdrawal the inbox shows %+v", r)
+		}
+	}
+	if b, code := ngo.send("POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"Other","urgency":"emergency","groups":["identity"],"override":"we still think it is urgent enough"}`); code != 400 || !strings.Contains(string(b), "withdrawn") {
+		t.Errorf("override after withdrawal: %d %s", code, b)
+	}
+
+	// Reads of consents and transitions are audited; the receiving
+	// organisation's administrator sees what its staff read.
+	entries, _ := e.store.AuditEntries(t.Context(), alliance.AuditFilter{OrgID: e.orgs[0].ID, ResourceType: "case", ResourceID: itoa(k.ID)})
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool { return a.Action == "case.read" && a.Detail == "consents" }) {
+		t.Error("the read of the consents is not audited")
+	}
+	entries, _ = e.store.AuditEntries(t.Context(), alliance.AuditFilter{OrgID: e.orgs[1].ID, ResourceType: "case"})
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool { return a.ActorOrgID == e.orgs[1].ID && a.Action == "case.read" }) {
+		t.Error("the shelter's administrator cannot see its staff's reads of the referred case")
+	}
+}
+
+func TestCaseClosingAndEditing(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, shelter := e.client(t, "caseworker@0"), e.client(t, "caseworker@1")
+	if b, code := ngo.send("POST", "/api/v1/cases", `{"stage":"closure","person":{"family_name":"Rusu"}}`); code != 400 || !strings.Contains(string(b), "stage") {
+		t.Errorf("a case opened closed: %d %s", code, b)
+	}
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Ana","family_name":"Rusu"},"context":{"methods_of_control":["DebtBondage"],"industry":"A"}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	ngo.must(400, "PUT", path, `{"person":{"family_name":"Rusu"}}`) // no revision
+	// The web form does not carry every field of the context: they survive it.
+	w := e.form("/cases/"+itoa(k.ID)+"/edit", ngo.s.cookie, ngo.s.csrf, url.Values{"revision": {"1"}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "industry": {"F"}})
+	if w.Code != 303 {
+		t.Fatalf("edit form: %d %s", w.Code, w.Body)
+	}
+	var got struct {
+		Context alliance.VictimContext `json:"context"`
+	}
+	json.Unmarshal(ngo.must(200, "GET", path, ""), &got)
+	if got.Context.Industry != "F" || !slices.Equal(got.Context.MethodsOfControl, []string{"DebtBondage"}) {
+		t.Errorf("after the web edit: %+v", got.Context)
+	}
+	// Closed after an accepted referral: ClosedReferred.
+	var ref alliance.Referral
+	json.Unmarshal(ngo.must(201, "POST", path+"/referrals", `{"to_org":`+itoa(e.orgs[1].ID)+`,"reason":"MigrationOrChangeOfLocation","urgency":"routine","groups":["identity"],"override":"moved to the shelter's town before she could sign"}`), &ref)
+	shelter.must(200, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`)
+	ngo.must(200, "POST", path+"/stage", `{"to":"closure","reason":"the shelter took over"}`)
+	var list struct {
+		Cases []apiCase `json:"cases"`
+	}
+	json.Unmarshal(ngo.must(200, "GET", "/api/v1/cases?status=ClosedReferred", ""), &list)
+	if len(list.Cases) != 1 || list.Cases[0].ID != k.ID {
+		t.Errorf("ClosedReferred: %+v", list.Cases)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/app"
 	"alliance/internal/i18n"
 )
 
@@ -34,13 +35,24 @@ func pathIDs(r *http.Request, a, b string) (int64, int64, error) {
 	return x, y, err
 }
 
-// HomePage is the start page after signing in.
+// HomePage is the start page after signing in: for the members who work on
+// cases, the organisation's dashboard of deadlines and referrals waiting.
 type HomePage struct {
 	*Base
+	Dashboard *app.Dashboard
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "home", &HomePage{Base: s.newBase(r, "home.title")})
+	p := &HomePage{Base: s.newBase(r, "home.title")}
+	c := caller(r)
+	if alliance.Authorize(c.Actor, alliance.ActCaseList, alliance.Resource{Type: "case", OrgID: c.OrgID}).Allow {
+		d, err := s.svc.Deadlines(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		p.Dashboard = d
+	}
+	return s.render(w, http.StatusOK, "home", p)
 }
 
 // AccountPage shows the user's own account: language, password, sessions, tokens.

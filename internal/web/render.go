@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ func parseLanguage(a *assets, cat *i18n.Catalog, lang string) (map[string]*templ
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"list":  func(s []string) string { return strings.Join(s, ", ") },
 		"list2": func(s ...string) []string { return s },
+		"has":   func(list []string, s string) bool { return slices.Contains(list, s) },
 	}
 	read := func(name string) (string, error) {
 		b, err := templateFS.ReadFile("templates/" + name)

@@ -74,6 +74,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/cases/{id}/consents/{cid}/withdraw", signedIn, false, s.caseConsentWithdraw},
 		{"GET", "/cases/{id}/consent-form", signedIn, false, s.consentForm},
 		{"POST", "/cases/{id}/referrals", signedIn, false, s.caseRefer},
+		{"POST", "/cases/{id}/decisions", signedIn, false, s.caseDecision},
+		{"POST", "/cases/{id}/reflection", signedIn, false, s.caseExtend},
 		{"GET", "/referrals", signedIn, false, s.referralsPage},
 		{"POST", "/referrals/{id}/answer", signedIn, false, s.referralAnswer},
 
@@ -111,5 +113,10 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/cases/{id}/referrals", signedIn, true, s.apiReferralCreate},
 		{"GET", "/api/v1/referrals", signedIn, true, s.apiReferralList},
 		{"POST", "/api/v1/referrals/{id}/answer", signedIn, true, s.apiReferralAnswer},
+		{"POST", "/api/v1/cases/{id}/decisions", signedIn, true, s.apiDecisionCreate},
+		{"GET", "/api/v1/cases/{id}/decisions", signedIn, true, s.apiDecisionList},
+		{"POST", "/api/v1/cases/{id}/reflection/extensions", signedIn, true, s.apiReflectionExtend},
+		{"POST", "/api/v1/cases/duplicates", signedIn, true, s.apiCaseDuplicates},
+		{"GET", "/api/v1/deadlines", signedIn, true, s.apiDeadlines},
 	}
 }
