@@ -28,12 +28,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	trustProxy := fs.Bool("trust-proxy", false, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto")
 	debug := fs.Bool("debug", false, "log every request")
 	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
+	reflection := fs.Int("reflection-days", app.DefaultConfig().ReflectionDays, "length of the recovery and reflection period a positive reasonable-grounds decision starts (at least 30: CoE Convention Art. 13)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	steps, err := loadNextSteps(*nextSteps)
 	if err != nil {
 		return err
+	}
+	if *reflection < 30 || *reflection > 365 {
+		return errUsage{fmt.Sprintf("--reflection-days %d: give 30 to 365 days (the Convention requires at least 30)", *reflection)}
 	}
 	level := slog.LevelInfo
 	if *debug {
@@ -50,6 +54,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	cfg := app.DefaultConfig()
 	cfg.Demo = *demo
+	cfg.ReflectionDays = *reflection
 	svc := newService(o, cfg, log)
 	svc.SetInterview(interview.Builtin(), steps)
 	if *demo {

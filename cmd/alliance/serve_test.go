@@ -98,6 +98,10 @@ func TestServeNextSteps(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "bad-steps.json") || !strings.Contains(stderr, "sometimes") {
 		t.Errorf("bad file: exit %d, stderr %q; want 2 naming the file and the condition", code, stderr)
 	}
+	code, _, stderr = c.run("", "serve", "--addr", "127.0.0.1:0", "--reflection-days", "20")
+	if code != 2 || !strings.Contains(stderr, "at least 30") {
+		t.Errorf("a reflection period under 30 days: exit %d, stderr %q", code, stderr)
+	}
 	code, _, stderr = c.run("", "serve", "--addr", "127.0.0.1:0", "--next-steps", filepath.Join(dir, "absent.json"))
 	if code != 2 || !strings.Contains(stderr, "absent.json") {
 		t.Errorf("missing file: exit %d, stderr %q", code, stderr)

@@ -57,6 +57,7 @@ func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 		return nil, alliance.Errorf(alliance.CodeConflict, "the demo alliance is already in this database")
 	}
 	var org *alliance.Organisation
+	caseworkers := map[string]*alliance.User{} // by organisation domain
 	for _, a := range s.DemoAccounts() {
 		if org == nil || org.Name != a.Organisation {
 			if org, err = s.createDemoOrg(ctx, a.Organisation); err != nil {
@@ -68,13 +69,46 @@ func (s *Service) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", a.Email, err)
 		}
+		if a.Role == alliance.RoleCaseworker {
+			_, domain, _ := strings.Cut(a.Email, "@")
+			caseworkers[domain] = u
+		}
 		if a.Role == alliance.RoleCaseworker && org.Type == alliance.OrgLabourInspectorate {
 			if err := s.seedDemoScreenings(ctx, u); err != nil {
 				return nil, err
 			}
 		}
 	}
+	if err := s.seedDemoCase(ctx, caseworkers["safeharbour.example"], caseworkers["shelter.example"]); err != nil {
+		return nil, err
+	}
 	return s.DemoAccounts(), nil
+}
+
+// seedDemoCase gives the NGO a synthetic case whose person consented to
+// share their identity and situation with the shelter, and a referral to the
+// shelter waiting for its answer.
+func (s *Service) seedDemoCase(ctx context.Context, ngo, shelter *alliance.User) error {
+	c := Caller{Actor: alliance.Actor{UserID: ngo.ID, OrgID: ngo.OrgID, Role: ngo.Role, SecondFactor: true}, RemoteAddr: "demo"}
+	k, err := s.CreateCase(ctx, c, alliance.Case{Reference: "DEMO-1", Person: alliance.Person{
+		GivenName: "Марія", FamilyName: "Демченко", BirthDate: "1996-07", Gender: "Feminine",
+		Citizenships: []string{"UA"}, Languages: []string{"uk", "ru"}, Phone: "+000 0000 0000"},
+		VictimContext: alliance.VictimContext{Exploitation: []string{"ForcedLabour"}, Industry: "A"}}, 0)
+	if err != nil {
+		return fmt.Errorf("demo case: %w", err)
+	}
+	groups := []string{alliance.GroupIdentity, alliance.GroupContext, alliance.GroupDecisions}
+	_, err = s.RecordConsent(ctx, c, k.ID, alliance.Consent{Services: true, Statistics: true, Method: alliance.ConsentInterpreter,
+		Language: "uk", Shares: []alliance.ConsentShare{{OrgID: shelter.OrgID, Groups: groups}}})
+	if err != nil {
+		return fmt.Errorf("demo consent: %w", err)
+	}
+	_, err = s.Refer(ctx, c, k.ID, alliance.Referral{ToOrg: shelter.OrgID, Reason: "AdditionalServicesRequired", Urgency: "urgent",
+		Groups: groups, Details: "Synthetic demo referral: needs a safe place to stay."})
+	if err != nil {
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	return nil
 }
 
 // seedDemoScreenings gives the inspectorate's caseworker two synthetic

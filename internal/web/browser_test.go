@@ -63,7 +63,7 @@ func pagesOf(u *alliance.User) []string {
 	if u.Role == alliance.RoleSuperadmin {
 		p = append(p, "/organisations")
 	} else if u.Role.ReadsPersonalData() {
-		p = append(p, "/screenings")
+		p = append(p, "/screenings", "/cases", "/referrals")
 	}
 	if u.Role == alliance.RoleAdmin || u.Role == alliance.RoleSuperadmin {
 		p = append(p, "/audit", "/audit?resource=user")
