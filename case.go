@@ -139,8 +139,12 @@ type Case struct {
 	ClosedAt      *time.Time `json:"closed_at,omitempty"`
 	// Referred is set when the case was closed because the person went on to
 	// another organisation (HTCDS ClosedReferred).
-	Referred bool  `json:"referred,omitempty"`
-	Revision int64 `json:"revision"`
+	Referred bool `json:"referred,omitempty"`
+	// ErasedAt is set once the person's identity was erased (at their request
+	// or at the end of the retention period): the case then keeps only its
+	// non-identifying facts, for statistics, and cannot be changed.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
+	Revision int64      `json:"revision"`
 }
 
 // HTCDSStatus derives the HTCDS case status: closed (referred or not), follow-up
@@ -171,6 +175,9 @@ func (c *Case) Normalise() {
 
 // Validate checks c and names the first field that is wrong.
 func (c *Case) Validate() error {
+	if c.ErasedAt != nil {
+		return c.validateErased()
+	}
 	if c.Reference == "" || utf8.RuneCountInString(c.Reference) > 40 {
 		return Invalid("reference", "give the case a reference of 1 to 40 characters")
 	}
@@ -181,6 +188,25 @@ func (c *Case) Validate() error {
 		return err
 	}
 	return c.VictimContext.validate()
+}
+
+// validateErased checks an erased case: nothing that identifies the person
+// may be left.
+func (c *Case) validateErased() error {
+	p := c.Person
+	if p.GivenName != "" || p.FamilyName != "" || p.MiddleName != "" || p.BirthDate != "" || p.Phone != "" || p.Email != "" || p.Address != "" {
+		return Errorf(CodeConflict, "the person's identity was erased from this case; it cannot be recorded again")
+	}
+	return c.VictimContext.validate()
+}
+
+// Erase removes from c everything that identifies the person: names, date of
+// birth, contact details. Gender, citizenships, languages and the victim
+// context stay, as the non-identifying facts statistics count.
+func (c *Case) Erase(at time.Time) {
+	p := &c.Person
+	p.GivenName, p.FamilyName, p.MiddleName, p.BirthDate, p.Phone, p.Email, p.Address = "", "", "", "", "", "", ""
+	c.ErasedAt = &at
 }
 
 func (p *Person) validate() error {

@@ -47,12 +47,16 @@ func (t OrgType) Valid() bool {
 
 // Organisation is a partner of the alliance. Every record belongs to one.
 type Organisation struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Type      OrgType   `json:"type"`
-	Country   string    `json:"country"`   // ISO 3166-1 alpha-2, upper case
-	Languages []string  `json:"languages"` // BCP 47 tags, e.g. "en", "ro"
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64    `json:"id"`
+	Name      string   `json:"name"`
+	Type      OrgType  `json:"type"`
+	Country   string   `json:"country"`   // ISO 3166-1 alpha-2, upper case
+	Languages []string `json:"languages"` // BCP 47 tags, e.g. "en", "ro"
+	// RetentionDays is how long after a case is closed the person's identity
+	// is kept; then it is erased and only the case's non-identifying facts
+	// stay, for statistics. 0 keeps identities until erased by hand.
+	RetentionDays int       `json:"retention_days"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Normalise trims and canonicalises the fields of o in place.
@@ -87,6 +91,9 @@ func (o *Organisation) Validate() error {
 	}
 	if len(o.Languages) == 0 {
 		return Invalid("languages", "give at least one working language, e.g. \"en\"")
+	}
+	if o.RetentionDays < 0 || o.RetentionDays > 36500 {
+		return Invalid("retention_days", "give a number of days from 0 (keep until erased by hand) to 36500")
 	}
 	for _, l := range o.Languages {
 		if err := ValidateLanguage(l); err != nil {

@@ -49,6 +49,8 @@ const (
 	ActReferralCreate Action = "referral.create"
 	ActReferralList   Action = "referral.list"
 	ActReferralAnswer Action = "referral.answer" // accept or decline, by the receiving organisation
+	ActCaseExport     Action = "case.export"     // everything held about the person (subject access)
+	ActCaseErase      Action = "case.erase"      // erase the person's identity, keep the facts
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -146,7 +148,12 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("analysts work with statistics, not with people's details")
 		}
 		return allow("member of the organisation")
-	case ActCaseCreate, ActCaseUpdate, ActReferralCreate, ActReferralAnswer:
+	case ActCaseErase:
+		if a.Role == RoleAdmin {
+			return allow("administrator of the organisation")
+		}
+		return deny("only an administrator of the organisation erases a person's identity")
+	case ActCaseCreate, ActCaseUpdate, ActReferralCreate, ActReferralAnswer, ActCaseExport:
 		if a.Role == RoleAdmin || a.Role == RoleCaseworker {
 			return allow("caseworker of the organisation")
 		}

@@ -76,6 +76,10 @@ type Reader interface {
 	// person has at least one of the name tokens, at most limit, newest first.
 	// The store compares keyed blind indexes of the tokens (ColCaseNameKey).
 	CasesWithNameTokens(ctx context.Context, orgID int64, tokens []string, limit int) ([]int64, error)
+	// CasesToErase lists the ids of cases, of any organisation, closed before
+	// its retention period (days after ClosedAt) ran out by now and not yet
+	// erased, at most limit.
+	CasesToErase(ctx context.Context, now time.Time, limit int) ([]int64, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -144,6 +148,11 @@ type Tx interface {
 	AddExtension(ctx context.Context, e *Extension) error
 	// SetNameTokens replaces the blind indexes of a case's name tokens.
 	SetNameTokens(ctx context.Context, caseID int64, tokens []string) error
+	// EraseCaseText blanks every sealed free text attached to a case that may
+	// name the person: transition reasons, referral details, overrides and
+	// answers, decision notes and extension reasons. The records themselves
+	// stay. (The service clears the notes of the case's screenings.)
+	EraseCaseText(ctx context.Context, caseID int64) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -72,6 +72,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	defer stopJobs()
 	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
+	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
+		_, err := svc.EraseExpired(ctx)
+		return err
+	})
 	return listenAndServe(ctx, e, log, *addr, srv)
 }
 

@@ -224,6 +224,9 @@ func (s *Service) mutateCase(ctx context.Context, tx alliance.Tx, c Caller, id, 
 	if err != nil {
 		return nil, err
 	}
+	if k.ErasedAt != nil {
+		return nil, alliance.Errorf(alliance.CodeConflict, "the person's identity was erased from this case; it no longer changes")
+	}
 	if rev != 0 && rev != k.Revision {
 		return nil, alliance.Errorf(alliance.CodeConflict, "the case was changed by someone else; reload it")
 	}

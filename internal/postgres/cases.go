@@ -14,7 +14,7 @@ import (
 // caseColumns are the columns of a case, in the order scanCase reads them.
 const caseColumns = `id, org_id, reference, stage, assigned_to, person, gender, citizenships, languages,
 	trafficking_status, status_decided_by, status_decided_at, exploitation, methods_of_control, industry,
-	recruitment, created_by, created_at, updated_at, closed_at, referred, revision`
+	recruitment, created_by, created_at, updated_at, closed_at, referred, erased_at, revision`
 
 // scanCase reads a case row; the person and the lists are left in cols, for
 // sqlstore.OpenCase.
@@ -22,16 +22,17 @@ func scanCase(r sqlstore.Scanner) (*alliance.Case, *sqlstore.CaseColumns, error)
 	var k alliance.Case
 	var cols sqlstore.CaseColumns
 	var assigned, decidedBy sql.NullInt64
-	var decidedAt, closed sql.NullTime
+	var decidedAt, closed, erased sql.NullTime
 	err := r.Scan(&k.ID, &k.OrgID, &k.Reference, &k.Stage, &assigned, &cols.Person, &k.Person.Gender,
 		&cols.Citizenships, &cols.Languages, &k.TraffickingStatus, &decidedBy, &decidedAt, &cols.Exploitation,
 		&cols.MethodsOfControl, &k.Industry, &cols.Recruitment, &k.CreatedBy, &k.CreatedAt, &k.UpdatedAt, &closed,
-		&k.Referred, &k.Revision)
+		&k.Referred, &erased, &k.Revision)
 	if err != nil {
 		return nil, nil, err
 	}
 	k.AssignedTo, k.StatusDecidedBy, k.StatusDecidedAt = assigned.Int64, decidedBy.Int64, timePtr(decidedAt)
 	k.CreatedAt, k.UpdatedAt, k.ClosedAt = utc(k.CreatedAt), utc(k.UpdatedAt), timePtr(closed)
+	k.ErasedAt = timePtr(erased)
 	return &k, &cols, nil
 }
 
@@ -142,12 +143,13 @@ func (t *tx) CreateCase(ctx context.Context, k *alliance.Case) error {
 	sqlstore.StampCase(k)
 	err = t.q.QueryRowContext(ctx, `INSERT INTO cases (org_id, reference, stage, assigned_to, person, gender,
 		citizenships, languages, trafficking_status, status_decided_by, status_decided_at, exploitation,
-		methods_of_control, industry, recruitment, created_by, created_at, updated_at, closed_at, referred, revision)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1) RETURNING id`,
+		methods_of_control, industry, recruitment, created_by, created_at, updated_at, closed_at, referred, erased_at,
+		revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, 1) RETURNING id`,
 		k.OrgID, k.Reference, string(k.Stage), sqlstore.NullID(k.AssignedTo), cols.Person, k.Person.Gender,
 		cols.Citizenships, cols.Languages, k.TraffickingStatus, sqlstore.NullID(k.StatusDecidedBy),
 		ptrTime(k.StatusDecidedAt), cols.Exploitation, cols.MethodsOfControl, k.Industry, cols.Recruitment,
-		k.CreatedBy, k.CreatedAt, k.UpdatedAt, ptrTime(k.ClosedAt), k.Referred).Scan(&k.ID)
+		k.CreatedBy, k.CreatedAt, k.UpdatedAt, ptrTime(k.ClosedAt), k.Referred, ptrTime(k.ErasedAt)).Scan(&k.ID)
 	if err != nil {
 		return fmt.Errorf("create case: %w", sqlstore.ReferenceUsed(translate(err), k.Reference))
 	}
@@ -169,15 +171,17 @@ func (t *tx) UpdateCase(ctx context.Context, k *alliance.Case) error {
 		return fmt.Errorf("update case %d: %w", k.ID, err)
 	}
 	updated, decidedAt, closed := k.UpdatedAt, sqlstore.Truncated(k.StatusDecidedAt), sqlstore.Truncated(k.ClosedAt)
+	erased := sqlstore.Truncated(k.ErasedAt)
 	sqlstore.Stamp(&updated)
 	res, err := t.q.ExecContext(ctx, `UPDATE cases SET reference = $1, stage = $2, assigned_to = $3, person = $4,
 		gender = $5, citizenships = $6, languages = $7, trafficking_status = $8, status_decided_by = $9,
 		status_decided_at = $10, exploitation = $11, methods_of_control = $12, industry = $13, recruitment = $14,
-		updated_at = $15, closed_at = $16, referred = $17, revision = revision + 1 WHERE id = $18 AND revision = $19`,
+		updated_at = $15, closed_at = $16, referred = $17, erased_at = $18, revision = revision + 1
+		WHERE id = $19 AND revision = $20`,
 		k.Reference, string(k.Stage), sqlstore.NullID(k.AssignedTo), cols.Person, k.Person.Gender,
 		cols.Citizenships, cols.Languages, k.TraffickingStatus, sqlstore.NullID(k.StatusDecidedBy),
 		ptrTime(decidedAt), cols.Exploitation, cols.MethodsOfControl, k.Industry, cols.Recruitment,
-		updated, ptrTime(closed), k.Referred, k.ID, k.Revision)
+		updated, ptrTime(closed), k.Referred, ptrTime(erased), k.ID, k.Revision)
 	if err != nil {
 		return fmt.Errorf("update case %d: %w", k.ID, sqlstore.ReferenceUsed(translate(err), k.Reference))
 	}
@@ -188,7 +192,7 @@ func (t *tx) UpdateCase(ctx context.Context, k *alliance.Case) error {
 	if err != nil {
 		return fmt.Errorf("update case %d: %w", k.ID, err)
 	}
-	k.UpdatedAt, k.StatusDecidedAt, k.ClosedAt = updated, decidedAt, closed
+	k.UpdatedAt, k.StatusDecidedAt, k.ClosedAt, k.ErasedAt = updated, decidedAt, closed, erased
 	k.Revision++
 	return nil
 }

@@ -14,24 +14,25 @@ import (
 // caseColumns are the columns of a case, in the order scanCase reads them.
 const caseColumns = `id, org_id, reference, stage, assigned_to, person, gender, citizenships, languages,
 	trafficking_status, status_decided_by, status_decided_at, exploitation, methods_of_control, industry,
-	recruitment, created_by, created_at, updated_at, closed_at, referred, revision`
+	recruitment, created_by, created_at, updated_at, closed_at, referred, erased_at, revision`
 
 // scanCase reads a case row; the person and the lists are left in cols, for
 // sqlstore.OpenCase.
 func scanCase(r sqlstore.Scanner) (*alliance.Case, *sqlstore.CaseColumns, error) {
 	var k alliance.Case
 	var cols sqlstore.CaseColumns
-	var assigned, decidedBy, decidedAt, closed sql.NullInt64
+	var assigned, decidedBy, decidedAt, closed, erased sql.NullInt64
 	var created, updated int64
 	err := r.Scan(&k.ID, &k.OrgID, &k.Reference, &k.Stage, &assigned, &cols.Person, &k.Person.Gender,
 		&cols.Citizenships, &cols.Languages, &k.TraffickingStatus, &decidedBy, &decidedAt, &cols.Exploitation,
 		&cols.MethodsOfControl, &k.Industry, &cols.Recruitment, &k.CreatedBy, &created, &updated, &closed,
-		&k.Referred, &k.Revision)
+		&k.Referred, &erased, &k.Revision)
 	if err != nil {
 		return nil, nil, err
 	}
 	k.AssignedTo, k.StatusDecidedBy, k.StatusDecidedAt = assigned.Int64, decidedBy.Int64, timePtr(decidedAt)
 	k.CreatedAt, k.UpdatedAt, k.ClosedAt = fromMicro(created), fromMicro(updated), timePtr(closed)
+	k.ErasedAt = timePtr(erased)
 	return &k, &cols, nil
 }
 
@@ -132,12 +133,13 @@ func (t *tx) CreateCase(ctx context.Context, k *alliance.Case) error {
 	sqlstore.StampCase(k)
 	err = t.q.QueryRowContext(ctx, `INSERT INTO cases (org_id, reference, stage, assigned_to, person, gender,
 		citizenships, languages, trafficking_status, status_decided_by, status_decided_at, exploitation,
-		methods_of_control, industry, recruitment, created_by, created_at, updated_at, closed_at, referred, revision)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+		methods_of_control, industry, recruitment, created_by, created_at, updated_at, closed_at, referred, erased_at,
+		revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
 		k.OrgID, k.Reference, string(k.Stage), sqlstore.NullID(k.AssignedTo), cols.Person, k.Person.Gender,
 		cols.Citizenships, cols.Languages, k.TraffickingStatus, sqlstore.NullID(k.StatusDecidedBy),
 		ptrMicro(k.StatusDecidedAt), cols.Exploitation, cols.MethodsOfControl, k.Industry, cols.Recruitment,
-		k.CreatedBy, micro(k.CreatedAt), micro(k.UpdatedAt), ptrMicro(k.ClosedAt), k.Referred).Scan(&k.ID)
+		k.CreatedBy, micro(k.CreatedAt), micro(k.UpdatedAt), ptrMicro(k.ClosedAt), k.Referred,
+		ptrMicro(k.ErasedAt)).Scan(&k.ID)
 	if err != nil {
 		var ref *alliance.Error
 		if isForeignKey(err) {
@@ -164,15 +166,16 @@ func (t *tx) UpdateCase(ctx context.Context, k *alliance.Case) error {
 		return fmt.Errorf("update case %d: %w", k.ID, err)
 	}
 	updated, decidedAt, closed := k.UpdatedAt, sqlstore.Truncated(k.StatusDecidedAt), sqlstore.Truncated(k.ClosedAt)
+	erased := sqlstore.Truncated(k.ErasedAt)
 	sqlstore.Stamp(&updated)
 	res, err := t.q.ExecContext(ctx, `UPDATE cases SET reference = ?, stage = ?, assigned_to = ?, person = ?,
 		gender = ?, citizenships = ?, languages = ?, trafficking_status = ?, status_decided_by = ?,
 		status_decided_at = ?, exploitation = ?, methods_of_control = ?, industry = ?, recruitment = ?,
-		updated_at = ?, closed_at = ?, referred = ?, revision = revision + 1 WHERE id = ? AND revision = ?`,
+		updated_at = ?, closed_at = ?, referred = ?, erased_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?`,
 		k.Reference, string(k.Stage), sqlstore.NullID(k.AssignedTo), cols.Person, k.Person.Gender,
 		cols.Citizenships, cols.Languages, k.TraffickingStatus, sqlstore.NullID(k.StatusDecidedBy),
 		ptrMicro(decidedAt), cols.Exploitation, cols.MethodsOfControl, k.Industry, cols.Recruitment,
-		micro(updated), ptrMicro(closed), k.Referred, k.ID, k.Revision)
+		micro(updated), ptrMicro(closed), k.Referred, ptrMicro(erased), k.ID, k.Revision)
 	if err != nil {
 		var ref *alliance.Error
 		if isForeignKey(err) {
@@ -187,7 +190,7 @@ func (t *tx) UpdateCase(ctx context.Context, k *alliance.Case) error {
 	if err != nil {
 		return fmt.Errorf("update case %d: %w", k.ID, err)
 	}
-	k.UpdatedAt, k.StatusDecidedAt, k.ClosedAt = updated, decidedAt, closed
+	k.UpdatedAt, k.StatusDecidedAt, k.ClosedAt, k.ErasedAt = updated, decidedAt, closed, erased
 	k.Revision++
 	return nil
 }

@@ -9,13 +9,13 @@ import (
 	"alliance/internal/sqlstore"
 )
 
-const orgColumns = `id, name, type, country, languages, created_at`
+const orgColumns = `id, name, type, country, languages, retention_days, created_at`
 
 func scanOrg(r sqlstore.Scanner) (*alliance.Organisation, error) {
 	var o alliance.Organisation
 	var langs string
 	var created int64
-	if err := r.Scan(&o.ID, &o.Name, &o.Type, &o.Country, &langs, &created); err != nil {
+	if err := r.Scan(&o.ID, &o.Name, &o.Type, &o.Country, &langs, &o.RetentionDays, &created); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(langs), &o.Languages); err != nil {
@@ -53,20 +53,22 @@ func (r *reader) Organisations(ctx context.Context) ([]alliance.Organisation, er
 // CreateOrganisation stores o and sets its ID (and CreatedAt when zero).
 func (t *tx) CreateOrganisation(ctx context.Context, o *alliance.Organisation) error {
 	sqlstore.Stamp(&o.CreatedAt)
-	err := t.q.QueryRowContext(ctx, `INSERT INTO organisations (name, name_key, type, country, languages, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languagesJSON(o.Languages), micro(o.CreatedAt)).Scan(&o.ID)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO organisations (name, name_key, type, country, languages,
+		retention_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languagesJSON(o.Languages), o.RetentionDays,
+		micro(o.CreatedAt)).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("create organisation: %w", translate(err, nil))
 	}
 	return nil
 }
 
-// UpdateOrganisation writes the name, type, country and languages of o.
+// UpdateOrganisation writes the name, type, country, languages and retention
+// period of o.
 func (t *tx) UpdateOrganisation(ctx context.Context, o *alliance.Organisation) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE organisations
-		SET name = ?, name_key = ?, type = ?, country = ?, languages = ? WHERE id = ?`,
-		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languagesJSON(o.Languages), o.ID)
+		SET name = ?, name_key = ?, type = ?, country = ?, languages = ?, retention_days = ? WHERE id = ?`,
+		o.Name, sqlstore.NameKey(o.Name), o.Type, o.Country, languagesJSON(o.Languages), o.RetentionDays, o.ID)
 	if err != nil {
 		return fmt.Errorf("update organisation %d: %w", o.ID, translate(err, nil))
 	}

@@ -221,6 +221,7 @@ func StampCase(k *alliance.Case) {
 	}
 	Stamp(&k.UpdatedAt)
 	k.StatusDecidedAt, k.ClosedAt = Truncated(k.StatusDecidedAt), Truncated(k.ClosedAt)
+	k.ErasedAt = Truncated(k.ErasedAt)
 }
 
 // SealText seals s with c under column; an empty s is sealed as an empty

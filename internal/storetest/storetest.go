@@ -88,6 +88,11 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"NameTokens", testNameTokens, false},
 		{"NameTokenLimits", testNameTokenLimits, false},
 		{"ReencryptDecisions", testReencryptDecisions, false},
+		{"OrganisationRetention", testOrganisationRetention, false},
+		{"CaseErasedAt", testCaseErasedAt, false},
+		{"EraseCaseText", testEraseCaseText, false},
+		{"CasesToErase", testCasesToErase, false},
+		{"CasesToEraseLimits", testCasesToEraseLimits, false},
 		{"DataKeysWithoutUseKeys", testDataKeys, true},
 		{"NoKeys", testNoKeys, true},
 	}

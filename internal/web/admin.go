@@ -38,9 +38,13 @@ func (s *Server) renderOrgList(w http.ResponseWriter, r *http.Request, status in
 }
 
 func orgFromForm(r *http.Request) alliance.Organisation {
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("retention_days")))
+	if err != nil && strings.TrimSpace(r.PostFormValue("retention_days")) != "" {
+		days = -1 // refused by Validate, naming the field
+	}
 	return alliance.Organisation{
 		Name: r.PostFormValue("name"), Type: alliance.OrgType(r.PostFormValue("type")),
-		Country: r.PostFormValue("country"), Languages: formLanguages(r),
+		Country: r.PostFormValue("country"), Languages: formLanguages(r), RetentionDays: days,
 	}
 }
 

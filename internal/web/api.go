@@ -108,14 +108,15 @@ func (s *Server) apiOrgList(w http.ResponseWriter, r *http.Request) error {
 
 // orgInput is the body of organisation create and update.
 type orgInput struct {
-	Name      string   `json:"name"`
-	Type      string   `json:"type"`
-	Country   string   `json:"country"`
-	Languages []string `json:"languages"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type"`
+	Country       string   `json:"country"`
+	Languages     []string `json:"languages"`
+	RetentionDays int      `json:"retention_days"`
 }
 
 func (in orgInput) org() alliance.Organisation {
-	return alliance.Organisation{Name: in.Name, Type: alliance.OrgType(in.Type), Country: in.Country, Languages: in.Languages}
+	return alliance.Organisation{Name: in.Name, Type: alliance.OrgType(in.Type), Country: in.Country, Languages: in.Languages, RetentionDays: in.RetentionDays}
 }
 
 func (s *Server) apiOrgCreate(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -402,5 +403,39 @@ func (s *Server) apiDeadlines(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"deadlines": d.Deadlines, "pending_inbox": d.PendingInbox, "pending_outbox": d.PendingOutbox})
+	return nil
+}
+
+// apiCaseExport answers a subject access request: everything held about the
+// person, as a JSON file.
+func (s *Server) apiCaseExport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rec, err := s.svc.SubjectAccess(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="case-%d-subject-access.json"`, id))
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+func (s *Server) apiCaseErase(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.EraseIdentity(r.Context(), caller(r), id, in.Reason); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -31,6 +31,9 @@ var readers = map[alliance.Role]bool{alliance.RoleSuperadmin: true, alliance.Rol
 // superadmin, whose powers stop at setting organisations up, nor the analyst.
 var orgReaders = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleViewer: true}
 
+// orgAdmins are the administrators of the organisation itself.
+var orgAdmins = map[alliance.Role]bool{alliance.RoleAdmin: true}
+
 // interviewers may start and answer screenings.
 var interviewers = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true}
 
@@ -100,6 +103,10 @@ var expectations = map[string]rule{
 	"POST /api/v1/cases/{id}/reflection/extensions":   {interviewers, nobody},
 	"POST /api/v1/cases/duplicates":                   {orgReaders, orgReaders},
 	"GET /api/v1/deadlines":                           {orgReaders, orgReaders},
+	"GET /cases/{id}/export":                          {interviewers, nobody},
+	"POST /cases/{id}/erase":                          {orgAdmins, nobody},
+	"GET /api/v1/cases/{id}/export":                   {interviewers, nobody},
+	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
 	"GET /api/v1/cases":                               {orgReaders, orgReaders},
 	"POST /api/v1/cases":                              {interviewers, interviewers},
 	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},
@@ -191,7 +198,14 @@ func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int
 		}
 		return e.do(rt.method, path, s.cookie, "application/json", body, "X-CSRF-Token", s.csrf).Code
 	}
-	w := e.form(path, s.cookie, s.csrf, e.formBody(rt.pattern, uniq))
+	vals := e.formBody(rt.pattern, uniq)
+	if rt.pattern == "/cases/{id}/erase" {
+		id, _ := strconv.ParseInt(strings.Split(path, "/")[2], 10, 64)
+		if k, err := e.store.Case(context.Background(), id); err == nil {
+			vals.Set("confirm", k.Reference)
+		}
+	}
+	w := e.form(path, s.cookie, s.csrf, vals)
 	if rt.pattern == "/account/logout-everywhere" {
 		delete(e.sessions, actor) // that request ended the session
 	}
@@ -298,6 +312,8 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"days":10,"reason":"the person asked for more time"}`
 	case "POST /api/v1/cases/duplicates":
 		return `{"person":{"given_name":"Mihai","family_name":"Popescu"}}`
+	case "POST /api/v1/cases/{id}/erase":
+		return `{"reason":"request"}`
 	case "POST /api/v1/referrals/{id}/answer":
 		return `{"accept":true}`
 	case "POST /api/v1/tokens":

@@ -211,6 +211,8 @@ type CasePage struct {
 	Today          string
 	OwnOrg         alliance.Organisation
 	RefForm        alliance.Referral // what was typed in a refused referral form
+	CanErase       bool
+	CanExport      bool
 }
 
 // caseView reads the case the path names, as the caller may see it.
@@ -268,7 +270,9 @@ func (s *Server) renderCaseWith(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) fillOwnCase(r *http.Request, p *CasePage) error {
 	ctx, c := r.Context(), caller(r)
 	var err error
-	p.CanEdit = alliance.Authorize(c.Actor, alliance.ActCaseUpdate, alliance.Resource{Type: "case", OrgID: p.OrgID}).Allow
+	p.CanEdit = p.ErasedAt == nil && alliance.Authorize(c.Actor, alliance.ActCaseUpdate, alliance.Resource{Type: "case", OrgID: p.OrgID}).Allow
+	p.CanErase = alliance.Authorize(c.Actor, alliance.ActCaseErase, alliance.Resource{Type: "case", OrgID: p.OrgID}).Allow
+	p.CanExport = alliance.Authorize(c.Actor, alliance.ActCaseExport, alliance.Resource{Type: "case", OrgID: p.OrgID}).Allow
 	p.Next = p.Stage.Next()
 	if p.Consents, err = s.svc.Consents(ctx, c, p.ID); err != nil {
 		return err
@@ -519,5 +523,41 @@ func (s *Server) caseExtend(w http.ResponseWriter, r *http.Request) error {
 		return s.caseFormError(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved#decisions", id), http.StatusSeeOther)
+	return nil
+}
+
+// ExportPage is the subject access document: everything the organisation
+// holds about the person of a case, to print or hand over.
+type ExportPage struct {
+	*Base
+	R *app.SubjectRecord
+}
+
+func (s *Server) caseExport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rec, err := s.svc.SubjectAccess(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "case_export", &ExportPage{Base: s.newBase(r, "cases.export_title"), R: rec})
+}
+
+// caseErase erases the person's identity at their request, once the
+// administrator has typed the case's reference to confirm.
+func (s *Server) caseErase(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("confirm") != v.Reference {
+		return s.caseFormError(w, r, alliance.Invalid("confirm", "type the case's reference to confirm the erasure"))
+	}
+	if err := s.svc.EraseIdentity(r.Context(), caller(r), v.ID, app.EraseRequest); err != nil {
+		return s.caseFormError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=identity_erased", v.ID), http.StatusSeeOther)
 	return nil
 }

@@ -76,6 +76,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/cases/{id}/referrals", signedIn, false, s.caseRefer},
 		{"POST", "/cases/{id}/decisions", signedIn, false, s.caseDecision},
 		{"POST", "/cases/{id}/reflection", signedIn, false, s.caseExtend},
+		{"GET", "/cases/{id}/export", signedIn, false, s.caseExport},
+		{"POST", "/cases/{id}/erase", signedIn, false, s.caseErase},
 		{"GET", "/referrals", signedIn, false, s.referralsPage},
 		{"POST", "/referrals/{id}/answer", signedIn, false, s.referralAnswer},
 
@@ -118,5 +120,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/cases/{id}/reflection/extensions", signedIn, true, s.apiReflectionExtend},
 		{"POST", "/api/v1/cases/duplicates", signedIn, true, s.apiCaseDuplicates},
 		{"GET", "/api/v1/deadlines", signedIn, true, s.apiDeadlines},
+		{"GET", "/api/v1/cases/{id}/export", signedIn, true, s.apiCaseExport},
+		{"POST", "/api/v1/cases/{id}/erase", signedIn, true, s.apiCaseErase},
 	}
 }

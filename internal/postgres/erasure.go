@@ -1,0 +1,58 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"alliance"
+	"alliance/internal/sqlstore"
+)
+
+// EraseCaseText sets every sealed free text attached to case caseID (the
+// reasons of its transitions, the details, overrides and answers of its
+// referrals, the notes of its decisions and the reasons of its extensions) to
+// an empty value sealed under its column name; the rows themselves stay. A
+// missing case is refused with CodeNotFound. The case's row is locked until
+// the transaction ends, as Case locks it, so that an erasure and another
+// change of the case run one after the other.
+func (t *tx) EraseCaseText(ctx context.Context, caseID int64) error {
+	c, err := t.keys.Cipher()
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = t.q.QueryRowContext(ctx, `SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE`, caseID).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("erase texts of case %d: %w", caseID, translate(err))
+	}
+	err = sqlstore.EraseCaseText(ctx, t.q, c, caseID, func(table string, cols []string) string {
+		set := make([]string, len(cols))
+		for i, col := range cols {
+			set[i] = col + ` = $` + strconv.Itoa(i+1)
+		}
+		return `UPDATE ` + table + ` SET ` + strings.Join(set, `, `) + ` WHERE case_id = $` + strconv.Itoa(len(cols)+1)
+	})
+	if err != nil {
+		return fmt.Errorf("erase texts of case %d: %w", caseID, err)
+	}
+	return nil
+}
+
+// CasesToErase returns the ids of the closed cases, of every organisation,
+// not yet erased, whose organisation keeps identities for retention_days > 0
+// days (of 24 hours, as in SQLite, whatever the session's time zone) after
+// closed_at and whose period ended at or before now; oldest closed first, at
+// most limit (default 100, at most 1000). The stage and erased_at are written
+// in the query, so that the partial index cases_to_erase serves it.
+func (r *reader) CasesToErase(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	return sqlstore.List(ctx, r.q, "list cases to erase", func(s sqlstore.Scanner) (*int64, error) {
+		var id int64
+		return &id, s.Scan(&id)
+	}, `SELECT c.id FROM cases c JOIN organisations o ON o.id = c.org_id
+		WHERE c.stage = '`+string(alliance.StageClosure)+`' AND c.erased_at IS NULL AND c.closed_at IS NOT NULL
+			AND o.retention_days > 0 AND c.closed_at + o.retention_days * interval '24 hours' <= $1
+		ORDER BY c.closed_at, c.id LIMIT $2`, now.UTC(), sqlstore.EraseLimit(limit))
+}

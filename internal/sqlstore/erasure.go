@@ -1,0 +1,70 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"alliance"
+)
+
+// The number of case ids CasesToErase returns when the caller gives no limit,
+// and the most it returns whatever the caller asks.
+const (
+	EraseDefaultLimit = 100
+	EraseMaxLimit     = 1000
+)
+
+// EraseLimit returns the number of ids a look-up of the cases to erase may
+// return.
+func EraseLimit(n int) int { return limit(n, EraseDefaultLimit, EraseMaxLimit) }
+
+// MicrosPerDay is a day of a retention period in microseconds: a period is
+// counted in days of 24 hours, whatever the time zone and its daylight saving
+// changes, so that both stores agree to the microsecond on when it ends.
+const MicrosPerDay = 24 * 60 * 60 * 1000 * 1000
+
+// CaseTexts lists, by table, the sealed free texts attached to a case that may
+// name the person: what EraseCaseText blanks. Each table has a case_id column.
+// A table that gains such a column adds it here, as in SealedTables.
+var CaseTexts = []SealedTable{
+	{"case_transitions", []SealedColumn{
+		{"reason", alliance.ColTransitionReason},
+	}},
+	{"referrals", []SealedColumn{
+		{"details", alliance.ColReferralDetails},
+		{"override", alliance.ColReferralOverride},
+		{"answer_reason", alliance.ColReferralAnswer},
+	}},
+	{"decisions", []SealedColumn{
+		{"notes", alliance.ColDecisionNotes},
+	}},
+	{"reflection_extensions", []SealedColumn{
+		{"reason", alliance.ColExtensionReason},
+	}},
+}
+
+// EraseCaseText sets every column of CaseTexts, in every row of case caseID,
+// to an empty text sealed with c under the column's name, so that the rows
+// still open, and a rotation of the data key still re-seals them. update
+// returns the statement that sets the columns cols of table to the first
+// len(cols) arguments where case_id is the last. The caller checks that the
+// case exists.
+func EraseCaseText(ctx context.Context, q Querier, c alliance.FieldCipher, caseID int64,
+	update func(table string, cols []string) string) error {
+	for _, t := range CaseTexts {
+		cols := make([]string, len(t.Columns))
+		args := make([]any, 0, len(t.Columns)+1)
+		for i, col := range t.Columns {
+			empty, err := SealText(c, col.Bound, "")
+			if err != nil {
+				return err
+			}
+			cols[i] = col.Name
+			args = append(args, empty)
+		}
+		if _, err := q.ExecContext(ctx, update(t.Name, cols), append(args, caseID)...); err != nil {
+			return fmt.Errorf("blank %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
