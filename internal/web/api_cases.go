@@ -439,3 +439,46 @@ func (s *Server) apiCaseErase(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// apiCaseExportAll streams the organisation's cases with HTCDS field names:
+// format=csv (default) or jsonl; identity=true adds names and contacts.
+func (s *Server) apiCaseExportAll(w http.ResponseWriter, r *http.Request) error {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = app.FormatCSV
+	}
+	identity := r.URL.Query().Get("identity") == "true"
+	ctype := map[string]string{app.FormatCSV: "text/csv; charset=utf-8", app.FormatJSONLines: "application/x-ndjson"}[format]
+	if ctype == "" {
+		return alliance.Invalid("format", "%q is not csv or jsonl", format)
+	}
+	// Headers go out with the first row: errors before it still get the
+	// JSON error shape.
+	hw := &headerWriter{w: w, ctype: ctype, name: "cases-htcds." + format}
+	_, err := s.svc.ExportCases(r.Context(), caller(r), hw, format, identity)
+	if err != nil && hw.started {
+		// Too late for an error status: end the stream; the client sees a
+		// truncated file, and the log has the cause.
+		s.log.ErrorContext(r.Context(), "HTCDS export cut short", "err", err)
+		return nil
+	}
+	return err
+}
+
+// headerWriter sets the download headers at the first write.
+type headerWriter struct {
+	w       http.ResponseWriter
+	ctype   string
+	name    string
+	started bool
+}
+
+func (h *headerWriter) Write(p []byte) (int, error) {
+	if !h.started {
+		h.started = true
+		h.w.Header().Set("Content-Type", h.ctype)
+		h.w.Header().Set("Content-Disposition", `attachment; filename="`+h.name+`"`)
+		h.w.Header().Set("Cache-Control", "no-store")
+	}
+	return h.w.Write(p)
+}

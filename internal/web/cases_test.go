@@ -315,3 +315,35 @@ func TestCaseClosingAndEditing(t *testing.T) {
 		t.Errorf("ClosedReferred: %+v", list.Cases)
 	}
 }
+
+func TestHTCDSExport(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, viewer := e.client(t, "caseworker@0"), e.client(t, "viewer@0")
+	for _, name := range []string{"Rusu", "Popa", "Ткаченко"} {
+		ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"A","family_name":"`+name+`","citizenships":["MD"]},"context":{"industry":"F"}}`)
+	}
+	e.client(t, "caseworker@1").must(201, "POST", "/api/v1/cases", `{"person":{"family_name":"Elsewhere"}}`)
+
+	w := e.do("GET", "/api/v1/cases/export", viewer.s.cookie, "", "")
+	body := w.Body.String()
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") || !strings.HasPrefix(body, "cas_CaseId,cas_Status,") {
+		t.Fatalf("facts export: %d %q", w.Code, body)
+	}
+	if strings.Count(body, "\n") != 4 || strings.Contains(body, "Rusu") || strings.Contains(body, "Elsewhere") || !strings.Contains(body, "F_Construction") {
+		t.Errorf("facts export holds the wrong rows or identity:\n%s", body)
+	}
+	viewer.must(403, "GET", "/api/v1/cases/export?identity=true", "")
+	e.client(t, "analyst@0").must(403, "GET", "/api/v1/cases/export", "")
+	ngo.must(400, "GET", "/api/v1/cases/export?format=xml", "")
+	w = e.do("GET", "/api/v1/cases/export?identity=true&format=jsonl", ngo.s.cookie, "", "")
+	lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")
+	var first map[string]string
+	json.Unmarshal([]byte(lines[0]), &first)
+	if w.Code != 200 || len(lines) != 3 || first["prs_SecondName"] != "Ткаченко" || first["prs_Citizenship"] != "MD" {
+		t.Errorf("identity export: %d %v", w.Code, lines)
+	}
+	entries, _ := e.store.AuditEntries(t.Context(), alliance.AuditFilter{OrgID: e.orgs[0].ID, ResourceType: "case"})
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool { return a.Action == "case.export" && strings.Contains(a.Detail, "with identity") }) {
+		t.Error("the identity export is not audited")
+	}
+}

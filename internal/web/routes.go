@@ -104,6 +104,7 @@ func (s *Server) routeTable() []route {
 		{"PATCH", "/api/v1/assessments/{id}", signedIn, true, s.apiAssessmentUpdate},
 		{"PUT", "/api/v1/assessments/{id}/case", signedIn, true, s.apiAssessmentAttach},
 		{"GET", "/api/v1/cases", signedIn, true, s.apiCaseList},
+		{"GET", "/api/v1/cases/export", signedIn, true, s.apiCaseExportAll},
 		{"POST", "/api/v1/cases", signedIn, true, s.apiCaseCreate},
 		{"GET", "/api/v1/cases/{id}", signedIn, true, s.apiCaseShow},
 		{"PUT", "/api/v1/cases/{id}", signedIn, true, s.apiCaseUpdate},
