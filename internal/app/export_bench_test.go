@@ -27,7 +27,7 @@ func seedCases(b *testing.B, st alliance.Store, org, user int64, n int) {
 					Person: alliance.Person{GivenName: "Synthetic", FamilyName: fmt.Sprintf("Person%d", done), BirthDate: "1990",
 						Gender: alliance.Genders[done%2], Citizenships: []string{"UA"}, Languages: []string{"uk"}},
 					VictimContext: alliance.VictimContext{Exploitation: []string{"ForcedLabour"}, Industry: "A"},
-					CreatedBy: user, CreatedAt: now, UpdatedAt: now}
+					CreatedBy:     user, CreatedAt: now, UpdatedAt: now}
 				if err := tx.CreateCase(ctx, k); err != nil {
 					return err
 				}

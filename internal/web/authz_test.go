@@ -107,7 +107,7 @@ var expectations = map[string]rule{
 	"POST /cases/{id}/erase":                          {orgAdmins, nobody},
 	"GET /api/v1/cases/{id}/export":                   {interviewers, nobody},
 	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
-	"GET /api/v1/cases/export":              {orgReaders, orgReaders},
+	"GET /api/v1/cases/export":                        {orgReaders, orgReaders},
 	"GET /api/v1/cases":                               {orgReaders, orgReaders},
 	"POST /api/v1/cases":                              {interviewers, interviewers},
 	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},

@@ -343,7 +343,9 @@ func TestHTCDSExport(t *testing.T) {
 		t.Errorf("identity export: %d %v", w.Code, lines)
 	}
 	entries, _ := e.store.AuditEntries(t.Context(), alliance.AuditFilter{OrgID: e.orgs[0].ID, ResourceType: "case"})
-	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool { return a.Action == "case.export" && strings.Contains(a.Detail, "with identity") }) {
+	if !slices.ContainsFunc(entries, func(a alliance.AuditEntry) bool {
+		return a.Action == "case.export" && strings.Contains(a.Detail, "with identity")
+	}) {
 		t.Error("the identity export is not audited")
 	}
 }
