@@ -388,3 +388,85 @@ func (e *testEnv) referral(t testing.TB, from, to int) *alliance.Referral {
 	}
 	return r
 }
+
+// referredReads are the routes through which an organisation that received
+// a referral reads a case of another, while the person's consent shares
+// parts of it (identity and decisions, in TestAuthorisationReferred).
+var referredReads = map[string]map[alliance.Role]bool{
+	"GET /cases/{id}":                  orgReaders,
+	"GET /api/v1/cases/{id}":           orgReaders,
+	"GET /api/v1/cases/{id}/decisions": orgReaders,
+}
+
+// TestAuthorisationReferred walks every route about one case × role, for a
+// case of another organisation referred to the actor's, once while the
+// person's consent shares parts of it and once after it was withdrawn: only
+// the reads in referredReads are allowed, and only under consent.
+func TestAuthorisationReferred(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	for _, rt := range e.srv.routes {
+		if rt.access != signedIn || !strings.Contains(rt.pattern, "/cases/{id}") {
+			continue
+		}
+		key := rt.method + " " + rt.pattern
+		for _, withdrawn := range []bool{false, true} {
+			for _, role := range actorRoles {
+				allowed := !withdrawn && referredReads[key][role]
+				t.Run(fmt.Sprintf("%s/%s/withdrawn=%v", key, role, withdrawn), func(t *testing.T) {
+					k := e.referredCase(t, withdrawn)
+					path := strings.NewReplacer("{id}", itoa(k.ID), "{cid}", "1").Replace(rt.pattern)
+					status := e.exerciseAt(t, rt, string(role)+"@0", path)
+					okStatus := status == 200 || status == 201 || status == 204 || status == 303
+					if allowed && !okStatus {
+						t.Errorf("status %d, want success", status)
+					}
+					if !allowed && status != 403 {
+						t.Errorf("status %d, want 403", status)
+					}
+				})
+			}
+		}
+	}
+}
+
+// referredCase opens a case in organisation 1, with a consent that shares
+// identity and decisions with organisation 0, refers it there and has it
+// accepted; withdrawn then withdraws the consent.
+func (e *testEnv) referredCase(t testing.TB, withdrawn bool) *alliance.Case {
+	t.Helper()
+	ctx := context.Background()
+	k := e.caseIn(t, 1)
+	groups := []string{alliance.GroupIdentity, alliance.GroupDecisions}
+	con, err := e.svc.RecordConsent(ctx, e.caseworkerOf(1), k.ID, alliance.Consent{Services: true, Method: alliance.ConsentSigned, Language: "ro",
+		Shares: []alliance.ConsentShare{{OrgID: e.orgs[0].ID, Groups: groups}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := e.svc.Refer(ctx, e.caseworkerOf(1), k.ID, alliance.Referral{ToOrg: e.orgs[0].ID, Reason: "Other", Urgency: "routine", Groups: groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AnswerReferral(ctx, e.caseworkerOf(0), ref.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if withdrawn {
+		if err := e.svc.WithdrawConsent(ctx, e.caseworkerOf(1), k.ID, con.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return k
+}
+
+// exerciseAt sends a valid request for route rt to path as actor.
+func (e *testEnv) exerciseAt(t *testing.T, rt route, actor, path string) int {
+	t.Helper()
+	s := e.session(actor)
+	uniq := strconv.FormatInt(time.Now().UnixNano(), 36)
+	if !isUnsafe(rt.method) {
+		return e.do(rt.method, path, s.cookie, "", "").Code
+	}
+	if rt.api {
+		return e.do(rt.method, path, s.cookie, "application/json", e.apiBody(rt.method+" "+rt.pattern, uniq), "X-CSRF-Token", s.csrf).Code
+	}
+	return e.form(path, s.cookie, s.csrf, e.formBody(rt.pattern, uniq)).Code
+}

@@ -552,6 +552,9 @@ func (s *Server) caseErase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if d := alliance.Authorize(caller(r).Actor, alliance.ActCaseErase, alliance.Resource{Type: "case", OrgID: v.OrgID}); !d.Allow {
+		return d.Err()
+	}
 	if r.PostFormValue("confirm") != v.Reference {
 		return s.caseFormError(w, r, alliance.Invalid("confirm", "type the case's reference to confirm the erasure"))
 	}
