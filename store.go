@@ -80,6 +80,11 @@ type Reader interface {
 	// its retention period (days after ClosedAt) ran out by now and not yet
 	// erased, at most limit.
 	CasesToErase(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// Comments lists the comments of a case, oldest first.
+	Comments(ctx context.Context, caseID int64) ([]Comment, error)
+	// SupportPlans lists the support plans of a case, oldest first.
+	SupportPlans(ctx context.Context, caseID int64) ([]SupportPlan, error)
+	SupportPlan(ctx context.Context, id int64) (*SupportPlan, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -150,9 +155,18 @@ type Tx interface {
 	SetNameTokens(ctx context.Context, caseID int64, tokens []string) error
 	// EraseCaseText blanks every sealed free text attached to a case that may
 	// name the person: transition reasons, referral details, overrides and
-	// answers, decision notes and extension reasons. The records themselves
-	// stay. (The service clears the notes of the case's screenings.)
+	// answers, decision notes, extension reasons, comments and support plans'
+	// objectives and actions. The records themselves stay. (The service clears
+	// the notes of the case's screenings.)
 	EraseCaseText(ctx context.Context, caseID int64) error
+	// AddComment stores c, sealing its text, and sets its ID.
+	AddComment(ctx context.Context, c *Comment) error
+	// CreateSupportPlan stores p, sealing its texts, sets its ID and Revision 1.
+	CreateSupportPlan(ctx context.Context, p *SupportPlan) error
+	// UpdateSupportPlan writes p's type, texts and dates if the stored revision
+	// is still p.Revision, then increments it; a stale one is refused with
+	// CodeConflict.
+	UpdateSupportPlan(ctx context.Context, p *SupportPlan) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -66,7 +66,7 @@ func (s *Service) ExtendReflection(ctx context.Context, c Caller, caseID int64, 
 	if reason == "" {
 		return alliance.Invalid("reason", "say why the period is extended")
 	}
-	k, err := s.caseFor(ctx, c, alliance.ActCaseUpdate, caseID)
+	k, err := s.writableCase(ctx, c, caseID)
 	if err != nil {
 		return err
 	}

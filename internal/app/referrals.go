@@ -116,6 +116,9 @@ func (s *Service) Refer(ctx context.Context, c Caller, caseID int64, in alliance
 	if err != nil {
 		return nil, err
 	}
+	if k.ErasedAt != nil {
+		return nil, alliance.Errorf(alliance.CodeConflict, "the person's identity was erased from this case; it cannot be referred")
+	}
 	r := in
 	r.ID, r.CaseID, r.FromOrg, r.Status, r.CreatedBy, r.CreatedAt = 0, caseID, k.OrgID, alliance.ReferralPending, c.UserID, s.now()
 	r.AnsweredBy, r.AnsweredAt, r.AnswerReason = 0, nil, ""

@@ -92,6 +92,11 @@ var constraintFields = map[string]*alliance.Error{
 	"reflection_extensions_days_check":     {Code: alliance.CodeInvalid, Field: "days", Message: "give 1 to 365 days"},
 	"case_name_keys_case_fk":               {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
 	"case_name_keys_org_fk":                {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"case_comments_case_fk":                {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"case_comments_written_by_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"support_plans_case_fk":                {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"support_plans_created_by_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"support_plans_type_check":             {Code: alliance.CodeInvalid, Field: "type", Message: sqlstore.SupportTypeMessage},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {Code: alliance.CodeInvalid, Field: "retention_days", Message: "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

@@ -13,8 +13,9 @@ import (
 
 // EraseCaseText sets every sealed free text attached to case caseID (the
 // reasons of its transitions, the details, overrides and answers of its
-// referrals, the notes of its decisions and the reasons of its extensions) to
-// an empty value sealed under its column name; the rows themselves stay. A
+// referrals, the notes of its decisions, the reasons of its extensions, the
+// texts of its comments and the objectives and actions of its support plans)
+// to an empty value sealed under its column name; the rows themselves stay. A
 // missing case is refused with CodeNotFound. The case's row is locked until
 // the transaction ends, as Case locks it, so that an erasure and another
 // change of the case run one after the other.

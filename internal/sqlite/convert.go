@@ -112,6 +112,9 @@ var checkFields = map[string][2]string{
 	"decisions_outcome_check":          {"outcome", `the outcome must be "positive" or "negative"`},
 	"decisions_decided_on_check":       {"decided_on", "give the date as YYYY-MM-DD"},
 	"reflection_extensions_days_check": {"days", "give 1 to 365 days"},
+	"support_plans_type_check":         {"type", sqlstore.SupportTypeMessage},
+	"support_plans_planned_end_check":  {"planned_end", "give the date as YYYY-MM-DD"},
+	"support_plans_actual_end_check":   {"actual_end", "give the date as YYYY-MM-DD"},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {"retention_days", "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

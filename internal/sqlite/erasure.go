@@ -12,8 +12,9 @@ import (
 
 // EraseCaseText sets every sealed free text attached to case caseID (the
 // reasons of its transitions, the details, overrides and answers of its
-// referrals, the notes of its decisions and the reasons of its extensions) to
-// an empty value sealed under its column name; the rows themselves stay. A
+// referrals, the notes of its decisions, the reasons of its extensions, the
+// texts of its comments and the objectives and actions of its support plans)
+// to an empty value sealed under its column name; the rows themselves stay. A
 // missing case is refused with CodeNotFound.
 func (t *tx) EraseCaseText(ctx context.Context, caseID int64) error {
 	c, err := t.keys.Cipher()

@@ -41,6 +41,13 @@ var CaseTexts = []SealedTable{
 	{"reflection_extensions", []SealedColumn{
 		{"reason", alliance.ColExtensionReason},
 	}},
+	{"case_comments", []SealedColumn{
+		{"text", alliance.ColCommentText},
+	}},
+	{"support_plans", []SealedColumn{
+		{"objectives", alliance.ColSupportObjectives},
+		{"action_plan", alliance.ColSupportActions},
+	}},
 }
 
 // EraseCaseText sets every column of CaseTexts, in every row of case caseID,

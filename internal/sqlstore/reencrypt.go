@@ -53,6 +53,13 @@ var SealedTables = []SealedTable{
 	{"reflection_extensions", []SealedColumn{
 		{"reason", alliance.ColExtensionReason},
 	}},
+	{"case_comments", []SealedColumn{
+		{"text", alliance.ColCommentText},
+	}},
+	{"support_plans", []SealedColumn{
+		{"objectives", alliance.ColSupportObjectives},
+		{"action_plan", alliance.ColSupportActions},
+	}},
 }
 
 // The blind indexes of case_name_keys (alliance.ColCaseNameKey), like that of

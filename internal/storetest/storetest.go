@@ -93,6 +93,12 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"EraseCaseText", testEraseCaseText, false},
 		{"CasesToErase", testCasesToErase, false},
 		{"CasesToEraseLimits", testCasesToEraseLimits, false},
+		{"Support", testSupport, false},
+		{"SupportInvalid", testSupportInvalid, false},
+		{"SupportEncryptedAtRest", testSupportEncryptedAtRest, false},
+		{"SupportPlanUpdate", testSupportPlanUpdate, false},
+		{"EraseSupportTexts", testEraseSupportTexts, false},
+		{"ReencryptSupport", testReencryptSupport, false},
 		{"DataKeysWithoutUseKeys", testDataKeys, true},
 		{"NoKeys", testNoKeys, true},
 	}

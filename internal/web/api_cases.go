@@ -482,3 +482,103 @@ func (h *headerWriter) Write(p []byte) (int, error) {
 	}
 	return h.w.Write(p)
 }
+
+func (s *Server) apiCommentList(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(v.Groups, alliance.GroupComments) {
+		return alliance.Errorf(alliance.CodeForbidden, "the comments of this case are not shared with your organisation")
+	}
+	list, err := s.svc.Comments(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"comments": list})
+	return nil
+}
+
+func (s *Server) apiCommentCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Text string `json:"text"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	cm, err := s.svc.AddComment(r.Context(), caller(r), id, in.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, cm)
+	return nil
+}
+
+// supportInput is the body of the support plan routes.
+type supportInput struct {
+	Revision   int64  `json:"revision"`
+	Type       string `json:"type"`
+	Objectives string `json:"objectives"`
+	ActionPlan string `json:"action_plan"`
+	PlannedEnd string `json:"planned_end"`
+	ActualEnd  string `json:"actual_end"`
+}
+
+func (in supportInput) plan() alliance.SupportPlan {
+	return alliance.SupportPlan{Revision: in.Revision, Type: in.Type, Objectives: in.Objectives, ActionPlan: in.ActionPlan,
+		PlannedEnd: in.PlannedEnd, ActualEnd: in.ActualEnd}
+}
+
+func (s *Server) apiSupportList(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(v.Groups, alliance.GroupSupport) {
+		return alliance.Errorf(alliance.CodeForbidden, "the support plans of this case are not shared with your organisation")
+	}
+	list, err := s.svc.SupportPlans(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"support_plans": list})
+	return nil
+}
+
+func (s *Server) apiSupportCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in supportInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.CreateSupportPlan(r.Context(), caller(r), id, in.plan())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (s *Server) apiSupportUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in supportInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.UpdateSupportPlan(r.Context(), caller(r), id, in.plan())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

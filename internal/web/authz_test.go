@@ -108,6 +108,13 @@ var expectations = map[string]rule{
 	"GET /api/v1/cases/{id}/export":                   {interviewers, nobody},
 	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
 	"GET /api/v1/cases/export":                        {orgReaders, orgReaders},
+	"POST /cases/{id}/comments":                       {interviewers, nobody},
+	"POST /cases/{id}/support":                        {interviewers, nobody},
+	"GET /api/v1/cases/{id}/comments":                 {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/comments":                {interviewers, nobody},
+	"GET /api/v1/cases/{id}/support-plans":            {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/support-plans":           {interviewers, nobody},
+	"PUT /api/v1/support-plans/{id}":                  {interviewers, nobody},
 	"GET /api/v1/cases":                               {orgReaders, orgReaders},
 	"POST /api/v1/cases":                              {interviewers, interviewers},
 	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},
@@ -229,6 +236,13 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = itoa(e.decidedCase(t, org).ID)
 	case strings.Contains(pattern, "/cases/{id}"):
 		id = itoa(e.caseIn(t, org).ID)
+	case strings.Contains(pattern, "/support-plans/{id}"):
+		k := e.caseIn(t, org)
+		p, err := e.svc.CreateSupportPlan(context.Background(), e.caseworkerOf(org), k.ID, alliance.SupportPlan{Type: "Legal", Objectives: "claim unpaid wages"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = itoa(p.ID)
 	case strings.Contains(pattern, "/referrals/{id}"):
 		id = itoa(e.referral(t, 1-org, org).ID) // own: received by the actor's organisation
 	case strings.Contains(pattern, "/screenings/{id}"), strings.Contains(pattern, "/assessments/{id}"):
@@ -270,6 +284,10 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 		return url.Values{"kind": {"reasonable_grounds"}, "outcome": {"positive"}, "decided_by": {itoa(e.orgs[0].ID)}, "decided_on": {"2026-11-01"}}
 	case "/cases/{id}/reflection":
 		return url.Values{"days": {"14"}, "reason": {"medical treatment continues"}}
+	case "/cases/{id}/comments":
+		return url.Values{"text": {"called the shelter"}}
+	case "/cases/{id}/support":
+		return url.Values{"type": {"Health"}, "objectives": {"see a doctor this week"}}
 	case "/cases/{id}/stage":
 		return url.Values{"to": {"assistance"}, "reason": {"a place in the shelter"}}
 	case "/cases/{id}/consents":
@@ -313,6 +331,12 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"days":10,"reason":"the person asked for more time"}`
 	case "POST /api/v1/cases/duplicates":
 		return `{"person":{"given_name":"Mihai","family_name":"Popescu"}}`
+	case "POST /api/v1/cases/{id}/comments":
+		return `{"text":"called the shelter"}`
+	case "POST /api/v1/cases/{id}/support-plans":
+		return `{"type":"Livelihood","objectives":"find lawful work"}`
+	case "PUT /api/v1/support-plans/{id}":
+		return `{"revision":1,"type":"Legal","objectives":"claim unpaid wages","actual_end":"2026-12-01"}`
 	case "POST /api/v1/cases/{id}/erase":
 		return `{"reason":"request"}`
 	case "POST /api/v1/referrals/{id}/answer":

@@ -213,6 +213,9 @@ type CasePage struct {
 	RefForm        alliance.Referral // what was typed in a refused referral form
 	CanErase       bool
 	CanExport      bool
+	Comments       []alliance.Comment
+	Plans          []alliance.SupportPlan
+	PlanTypes      []string
 }
 
 // caseView reads the case the path names, as the caller may see it.
@@ -251,6 +254,13 @@ func (s *Server) renderCaseWith(w http.ResponseWriter, r *http.Request, status i
 	if p.Decisions, p.Reflection, err = s.svc.Decisions(r.Context(), v); err != nil {
 		return err
 	}
+	if p.Comments, err = s.svc.Comments(r.Context(), v); err != nil {
+		return err
+	}
+	if p.Plans, err = s.svc.SupportPlans(r.Context(), v); err != nil {
+		return err
+	}
+	p.PlanTypes = alliance.SupportPlanTypes
 	p.Today = time.Now().UTC().Format("2006-01-02")
 	if p.Reflection != nil {
 		end, _ := time.Parse("2006-01-02", p.Reflection.End)
@@ -562,5 +572,31 @@ func (s *Server) caseErase(w http.ResponseWriter, r *http.Request) error {
 		return s.caseFormError(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=identity_erased", v.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) caseComment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.AddComment(r.Context(), caller(r), id, r.PostFormValue("text")); err != nil {
+		return s.caseFormError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved#comments", id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) caseSupport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p := alliance.SupportPlan{Type: r.PostFormValue("type"), Objectives: r.PostFormValue("objectives"),
+		ActionPlan: r.PostFormValue("action_plan"), PlannedEnd: r.PostFormValue("planned_end")}
+	if _, err := s.svc.CreateSupportPlan(r.Context(), caller(r), id, p); err != nil {
+		return s.caseFormError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=saved#support", id), http.StatusSeeOther)
 	return nil
 }

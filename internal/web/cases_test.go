@@ -349,3 +349,45 @@ func TestHTCDSExport(t *testing.T) {
 		t.Error("the identity export is not audited")
 	}
 }
+
+// TestCommentsAndSupportPlans: staff notes and support plans on a case, seen
+// by a referral's receiver only when the consent shares them, and erased
+// with the person's identity.
+func TestCommentsAndSupportPlans(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, shelter, admin := e.client(t, "caseworker@0"), e.client(t, "caseworker@1"), e.client(t, "admin@0")
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Ana","family_name":"Rusu"}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	ngo.must(400, "POST", path+"/comments", `{"text":"  "}`)
+	ngo.must(201, "POST", path+"/comments", `{"text":"Ana called from the bus station"}`)
+	ngo.must(400, "POST", path+"/support-plans", `{"type":"Magic","objectives":"x"}`)
+	var plan alliance.SupportPlan
+	json.Unmarshal(ngo.must(201, "POST", path+"/support-plans", `{"type":"Legal","objectives":"claim unpaid wages for Ana","planned_end":"2027-03-01"}`), &plan)
+	ngo.must(200, "PUT", "/api/v1/support-plans/"+itoa(plan.ID), `{"revision":1,"type":"Legal","objectives":"claim unpaid wages for Ana","actual_end":"2027-02-01"}`)
+	ngo.must(409, "PUT", "/api/v1/support-plans/"+itoa(plan.ID), `{"revision":1,"type":"Legal","objectives":"a stale edit"}`)
+
+	shelterOrg := itoa(e.orgs[1].ID)
+	ngo.must(201, "POST", path+"/consents", `{"services":true,"method":"signed","language":"ro","shares":[{"org_id":`+shelterOrg+`,"groups":["support"]}]}`)
+	var ref alliance.Referral
+	json.Unmarshal(ngo.must(201, "POST", path+"/referrals", `{"to_org":`+shelterOrg+`,"reason":"AdditionalServicesRequired","urgency":"routine","groups":["support"]}`), &ref)
+	shelter.must(200, "POST", "/api/v1/referrals/"+itoa(ref.ID)+"/answer", `{"accept":true}`)
+	var plans struct {
+		SupportPlans []alliance.SupportPlan `json:"support_plans"`
+	}
+	json.Unmarshal(shelter.must(200, "GET", path+"/support-plans", ""), &plans)
+	if len(plans.SupportPlans) != 1 || plans.SupportPlans[0].ActualEnd != "2027-02-01" {
+		t.Errorf("the shelter's view of the plans: %+v", plans.SupportPlans)
+	}
+	shelter.must(403, "GET", path+"/comments", "")
+	if page := e.do("GET", "/cases/"+itoa(k.ID), shelter.s.cookie, "", "").Body.String(); strings.Contains(page, "bus station") || !strings.Contains(page, "unpaid wages") {
+		t.Error("the shared case page shows the comments or hides the plans")
+	}
+
+	admin.must(204, "POST", path+"/erase", `{"reason":"request"}`)
+	var cms struct{ Comments []alliance.Comment }
+	json.Unmarshal(ngo.must(200, "GET", path+"/comments", ""), &cms)
+	if len(cms.Comments) != 1 || cms.Comments[0].Text != "" {
+		t.Errorf("comments after erasure: %+v", cms.Comments)
+	}
+	ngo.must(409, "POST", path+"/comments", `{"text":"Ana again"}`)
+}

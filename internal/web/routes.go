@@ -77,6 +77,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/cases/{id}/decisions", signedIn, false, s.caseDecision},
 		{"POST", "/cases/{id}/reflection", signedIn, false, s.caseExtend},
 		{"GET", "/cases/{id}/export", signedIn, false, s.caseExport},
+		{"POST", "/cases/{id}/comments", signedIn, false, s.caseComment},
+		{"POST", "/cases/{id}/support", signedIn, false, s.caseSupport},
 		{"POST", "/cases/{id}/erase", signedIn, false, s.caseErase},
 		{"GET", "/referrals", signedIn, false, s.referralsPage},
 		{"POST", "/referrals/{id}/answer", signedIn, false, s.referralAnswer},
@@ -122,6 +124,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/cases/duplicates", signedIn, true, s.apiCaseDuplicates},
 		{"GET", "/api/v1/deadlines", signedIn, true, s.apiDeadlines},
 		{"GET", "/api/v1/cases/{id}/export", signedIn, true, s.apiCaseExport},
+		{"GET", "/api/v1/cases/{id}/comments", signedIn, true, s.apiCommentList},
+		{"POST", "/api/v1/cases/{id}/comments", signedIn, true, s.apiCommentCreate},
+		{"GET", "/api/v1/cases/{id}/support-plans", signedIn, true, s.apiSupportList},
+		{"POST", "/api/v1/cases/{id}/support-plans", signedIn, true, s.apiSupportCreate},
+		{"PUT", "/api/v1/support-plans/{id}", signedIn, true, s.apiSupportUpdate},
 		{"POST", "/api/v1/cases/{id}/erase", signedIn, true, s.apiCaseErase},
 	}
 }
