@@ -85,6 +85,10 @@ type Reader interface {
 	// SupportPlans lists the support plans of a case, oldest first.
 	SupportPlans(ctx context.Context, caseID int64) ([]SupportPlan, error)
 	SupportPlan(ctx context.Context, id int64) (*SupportPlan, error)
+	// Events lists the trafficking events of a case, oldest recorded first.
+	Events(ctx context.Context, caseID int64) ([]Event, error)
+	// Perpetrators lists the perpetrators of a case, oldest recorded first.
+	Perpetrators(ctx context.Context, caseID int64) ([]Perpetrator, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -155,9 +159,10 @@ type Tx interface {
 	SetNameTokens(ctx context.Context, caseID int64, tokens []string) error
 	// EraseCaseText blanks every sealed free text attached to a case that may
 	// name the person: transition reasons, referral details, overrides and
-	// answers, decision notes, extension reasons, comments and support plans'
-	// objectives and actions. The records themselves stay. (The service clears
-	// the notes of the case's screenings.)
+	// answers, decision notes, extension reasons, comments, support plans'
+	// objectives and actions, events' descriptions and perpetrators' details
+	// (their names stay: they are not the person's). The records themselves
+	// stay. (The service clears the notes of the case's screenings.)
 	EraseCaseText(ctx context.Context, caseID int64) error
 	// AddComment stores c, sealing its text, and sets its ID.
 	AddComment(ctx context.Context, c *Comment) error
@@ -167,6 +172,10 @@ type Tx interface {
 	// is still p.Revision, then increments it; a stale one is refused with
 	// CodeConflict.
 	UpdateSupportPlan(ctx context.Context, p *SupportPlan) error
+	// AddEvent stores e, sealing its description, and sets its ID.
+	AddEvent(ctx context.Context, e *Event) error
+	// AddPerpetrator stores p, sealing its name and details, and sets its ID.
+	AddPerpetrator(ctx context.Context, p *Perpetrator) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

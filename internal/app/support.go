@@ -122,3 +122,64 @@ func (s *Service) SupportPlans(ctx context.Context, v *CaseView) ([]alliance.Sup
 	}
 	return s.store.SupportPlans(ctx, v.ID)
 }
+
+// AddEvent records a step of what happened to the person: recruitment,
+// transit or exploitation.
+func (s *Service) AddEvent(ctx context.Context, c Caller, caseID int64, in alliance.Event) (*alliance.Event, error) {
+	ev := in
+	ev.ID, ev.CaseID, ev.By, ev.At = 0, caseID, c.UserID, s.now()
+	ev.Country, ev.City, ev.Description = strings.ToUpper(strings.TrimSpace(ev.Country)), strings.TrimSpace(ev.City), strings.TrimSpace(ev.Description)
+	if err := ev.Validate(); err != nil {
+		return nil, err
+	}
+	k, err := s.writableCase(ctx, c, caseID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		e.Detail = "event " + ev.Type
+		return tx.AddEvent(ctx, &ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// AddPerpetrator records a person or organisation that took part, with
+// their roles.
+func (s *Service) AddPerpetrator(ctx context.Context, c Caller, caseID int64, in alliance.Perpetrator) (*alliance.Perpetrator, error) {
+	p := in
+	p.ID, p.CaseID, p.By, p.At = 0, caseID, c.UserID, s.now()
+	p.Name, p.Details = strings.TrimSpace(p.Name), strings.TrimSpace(p.Details)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	k, err := s.writableCase(ctx, c, caseID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		e.Detail = "perpetrator (" + p.Kind + ")"
+		return tx.AddPerpetrator(ctx, &p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// EventsAndPerpetrators returns what happened and who took part, when the
+// caller may see the case's context: the holder, or a receiver with whom the
+// context is shared.
+func (s *Service) EventsAndPerpetrators(ctx context.Context, v *CaseView) ([]alliance.Event, []alliance.Perpetrator, error) {
+	if !slices.Contains(v.Groups, alliance.GroupContext) {
+		return nil, nil, nil
+	}
+	evs, err := s.store.Events(ctx, v.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := s.store.Perpetrators(ctx, v.ID)
+	return evs, ps, err
+}

@@ -97,6 +97,12 @@ var constraintFields = map[string]*alliance.Error{
 	"support_plans_case_fk":                {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
 	"support_plans_created_by_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
 	"support_plans_type_check":             {Code: alliance.CodeInvalid, Field: "type", Message: sqlstore.SupportTypeMessage},
+	"case_events_case_fk":                  {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"case_events_recorded_by_fk":           {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"case_events_type_check":               {Code: alliance.CodeInvalid, Field: "type", Message: sqlstore.EventTypeMessage},
+	"perpetrators_case_fk":                 {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
+	"perpetrators_recorded_by_fk":          {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"perpetrators_kind_check":              {Code: alliance.CodeInvalid, Field: "kind", Message: sqlstore.PerpetratorKindMessage},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {Code: alliance.CodeInvalid, Field: "retention_days", Message: "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

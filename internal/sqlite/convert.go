@@ -115,6 +115,8 @@ var checkFields = map[string][2]string{
 	"support_plans_type_check":         {"type", sqlstore.SupportTypeMessage},
 	"support_plans_planned_end_check":  {"planned_end", "give the date as YYYY-MM-DD"},
 	"support_plans_actual_end_check":   {"actual_end", "give the date as YYYY-MM-DD"},
+	"case_events_type_check":           {"type", sqlstore.EventTypeMessage},
+	"perpetrators_kind_check":          {"kind", sqlstore.PerpetratorKindMessage},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {"retention_days", "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

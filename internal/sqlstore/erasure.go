@@ -48,6 +48,13 @@ var CaseTexts = []SealedTable{
 		{"objectives", alliance.ColSupportObjectives},
 		{"action_plan", alliance.ColSupportActions},
 	}},
+	{"case_events", []SealedColumn{
+		{"description", alliance.ColEventDescription},
+	}},
+	// A perpetrator's name is not the person's: it stays.
+	{"perpetrators", []SealedColumn{
+		{"details", alliance.ColPerpetratorDetails},
+	}},
 }
 
 // EraseCaseText sets every column of CaseTexts, in every row of case caseID,

@@ -60,6 +60,13 @@ var SealedTables = []SealedTable{
 		{"objectives", alliance.ColSupportObjectives},
 		{"action_plan", alliance.ColSupportActions},
 	}},
+	{"case_events", []SealedColumn{
+		{"description", alliance.ColEventDescription},
+	}},
+	{"perpetrators", []SealedColumn{
+		{"name", alliance.ColPerpetratorName},
+		{"details", alliance.ColPerpetratorDetails},
+	}},
 }
 
 // The blind indexes of case_name_keys (alliance.ColCaseNameKey), like that of

@@ -99,6 +99,11 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"SupportPlanUpdate", testSupportPlanUpdate, false},
 		{"EraseSupportTexts", testEraseSupportTexts, false},
 		{"ReencryptSupport", testReencryptSupport, false},
+		{"Events", testEvents, false},
+		{"EventsInvalid", testEventsInvalid, false},
+		{"EventsEncryptedAtRest", testEventsEncryptedAtRest, false},
+		{"EraseEventTexts", testEraseEventTexts, false},
+		{"ReencryptEvents", testReencryptEvents, false},
 		{"DataKeysWithoutUseKeys", testDataKeys, true},
 		{"NoKeys", testNoKeys, true},
 	}

@@ -582,3 +582,66 @@ func (s *Server) apiSupportUpdate(w http.ResponseWriter, r *http.Request) error 
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }
+
+// apiEventList gives what happened and who took part, to the holder and to
+// a receiver with whom the context is shared.
+func (s *Server) apiEventList(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(v.Groups, alliance.GroupContext) {
+		return alliance.Errorf(alliance.CodeForbidden, "the context of this case is not shared with your organisation")
+	}
+	evs, ps, err := s.svc.EventsAndPerpetrators(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": evs, "perpetrators": ps})
+	return nil
+}
+
+func (s *Server) apiEventCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Type        string `json:"type"`
+		Date        string `json:"date"`
+		Country     string `json:"country"`
+		City        string `json:"city"`
+		Description string `json:"description"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ev, err := s.svc.AddEvent(r.Context(), caller(r), id, alliance.Event{Type: in.Type, Date: in.Date, Country: in.Country, City: in.City, Description: in.Description})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ev)
+	return nil
+}
+
+func (s *Server) apiPerpetratorCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Kind    string   `json:"kind"`
+		Name    string   `json:"name"`
+		Roles   []string `json:"roles"`
+		Details string   `json:"details"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.AddPerpetrator(r.Context(), caller(r), id, alliance.Perpetrator{Kind: in.Kind, Name: in.Name, Roles: in.Roles, Details: in.Details})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, p)
+	return nil
+}

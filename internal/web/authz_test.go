@@ -115,6 +115,9 @@ var expectations = map[string]rule{
 	"GET /api/v1/cases/{id}/support-plans":            {orgReaders, nobody},
 	"POST /api/v1/cases/{id}/support-plans":           {interviewers, nobody},
 	"PUT /api/v1/support-plans/{id}":                  {interviewers, nobody},
+	"GET /api/v1/cases/{id}/events":                   {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/events":                  {interviewers, nobody},
+	"POST /api/v1/cases/{id}/perpetrators":            {interviewers, nobody},
 	"GET /api/v1/cases":                               {orgReaders, orgReaders},
 	"POST /api/v1/cases":                              {interviewers, interviewers},
 	"GET /api/v1/cases/{id}":                          {orgReaders, nobody},
@@ -331,6 +334,10 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"days":10,"reason":"the person asked for more time"}`
 	case "POST /api/v1/cases/duplicates":
 		return `{"person":{"given_name":"Mihai","family_name":"Popescu"}}`
+	case "POST /api/v1/cases/{id}/events":
+		return `{"type":"Recruitment","date":"2025-06","country":"MD","city":"Chișinău","description":"answered an advert"}`
+	case "POST /api/v1/cases/{id}/perpetrators":
+		return `{"kind":"organisation","name":"Synthetic Agency SRL","roles":["RecruiterOrIntermediary"]}`
 	case "POST /api/v1/cases/{id}/comments":
 		return `{"text":"called the shelter"}`
 	case "POST /api/v1/cases/{id}/support-plans":

@@ -214,6 +214,8 @@ type CasePage struct {
 	CanErase       bool
 	CanExport      bool
 	Comments       []alliance.Comment
+	Events         []alliance.Event
+	Perpetrators   []alliance.Perpetrator
 	Plans          []alliance.SupportPlan
 	PlanTypes      []string
 }
@@ -255,6 +257,9 @@ func (s *Server) renderCaseWith(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if p.Comments, err = s.svc.Comments(r.Context(), v); err != nil {
+		return err
+	}
+	if p.Events, p.Perpetrators, err = s.svc.EventsAndPerpetrators(r.Context(), v); err != nil {
 		return err
 	}
 	if p.Plans, err = s.svc.SupportPlans(r.Context(), v); err != nil {

@@ -391,3 +391,33 @@ func TestCommentsAndSupportPlans(t *testing.T) {
 	}
 	ngo.must(409, "POST", path+"/comments", `{"text":"Ana again"}`)
 }
+
+// TestEventsAndPerpetrators: what happened and who took part, shared with a
+// receiver under the context group, and erased with the identity except the
+// perpetrators' names.
+func TestEventsAndPerpetrators(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ngo, admin := e.client(t, "caseworker@0"), e.client(t, "admin@0")
+	k := decodeCase(t, ngo.must(201, "POST", "/api/v1/cases", `{"person":{"given_name":"Ana","family_name":"Rusu"}}`))
+	path := "/api/v1/cases/" + itoa(k.ID)
+	ngo.must(400, "POST", path+"/events", `{"type":"Holiday"}`)
+	ngo.must(400, "POST", path+"/events", `{"type":"Transit","country":"XYZ"}`)
+	ngo.must(201, "POST", path+"/events", `{"type":"Recruitment","date":"2025-06","country":"md","city":"Chișinău","description":"Ana answered an advert"}`)
+	ngo.must(400, "POST", path+"/perpetrators", `{"kind":"person","name":"X","roles":["Wizard"]}`)
+	ngo.must(201, "POST", path+"/perpetrators", `{"kind":"organisation","name":"Synthetic Agency SRL","roles":["RecruiterOrIntermediary","Exploiter"],"details":"took Ana's passport"}`)
+	var got struct {
+		Events       []alliance.Event
+		Perpetrators []alliance.Perpetrator
+	}
+	json.Unmarshal(ngo.must(200, "GET", path+"/events", ""), &got)
+	if len(got.Events) != 1 || got.Events[0].Country != "MD" || len(got.Perpetrators) != 1 || len(got.Perpetrators[0].Roles) != 2 {
+		t.Fatalf("events %+v", got)
+	}
+	e.client(t, "caseworker@1").must(403, "GET", path+"/events", "")
+	admin.must(204, "POST", path+"/erase", `{"reason":"request"}`)
+	got.Events, got.Perpetrators = nil, nil
+	json.Unmarshal(ngo.must(200, "GET", path+"/events", ""), &got)
+	if got.Events[0].Description != "" || got.Perpetrators[0].Details != "" || got.Perpetrators[0].Name != "Synthetic Agency SRL" {
+		t.Errorf("after erasure: %+v", got)
+	}
+}

@@ -129,6 +129,9 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/cases/{id}/support-plans", signedIn, true, s.apiSupportList},
 		{"POST", "/api/v1/cases/{id}/support-plans", signedIn, true, s.apiSupportCreate},
 		{"PUT", "/api/v1/support-plans/{id}", signedIn, true, s.apiSupportUpdate},
+		{"GET", "/api/v1/cases/{id}/events", signedIn, true, s.apiEventList},
+		{"POST", "/api/v1/cases/{id}/events", signedIn, true, s.apiEventCreate},
+		{"POST", "/api/v1/cases/{id}/perpetrators", signedIn, true, s.apiPerpetratorCreate},
 		{"POST", "/api/v1/cases/{id}/erase", signedIn, true, s.apiCaseErase},
 	}
 }
