@@ -104,7 +104,8 @@ func (s *Service) EraseExpired(ctx context.Context) (int, error) {
 
 // SubjectRecord is everything an organisation holds about the person of a
 // case, for a subject access request: the case, its consents, referrals,
-// decisions, stage changes and screenings, and who read or changed it.
+// decisions, stage changes, screenings, events, perpetrators, support plans
+// and comments, and who read or changed it.
 type SubjectRecord struct {
 	Organisation string                     `json:"organisation"`
 	Generated    string                     `json:"generated"`
@@ -116,6 +117,10 @@ type SubjectRecord struct {
 	Extensions   []alliance.Extension       `json:"extensions"`
 	Transitions  []alliance.Transition      `json:"transitions"`
 	Screenings   []Screening                `json:"screenings"`
+	Events       []alliance.Event           `json:"events"`
+	Perpetrators []alliance.Perpetrator     `json:"perpetrators"`
+	SupportPlans []alliance.SupportPlan     `json:"support_plans"`
+	Comments     []alliance.Comment         `json:"comments"`
 	Accesses     []alliance.AuditEntry      `json:"accesses"`
 }
 
@@ -157,6 +162,18 @@ func (s *Service) gatherRecords(ctx context.Context, rec *SubjectRecord) error {
 		return err
 	}
 	if rec.Transitions, err = s.store.Transitions(ctx, id); err != nil {
+		return err
+	}
+	if rec.Events, err = s.store.Events(ctx, id); err != nil {
+		return err
+	}
+	if rec.Perpetrators, err = s.store.Perpetrators(ctx, id); err != nil {
+		return err
+	}
+	if rec.SupportPlans, err = s.store.SupportPlans(ctx, id); err != nil {
+		return err
+	}
+	if rec.Comments, err = s.store.Comments(ctx, id); err != nil {
 		return err
 	}
 	list, err := s.store.Assessments(ctx, alliance.AssessmentFilter{OrgID: rec.Case.OrgID, CaseID: id, Limit: 1000})

@@ -30,12 +30,15 @@ func TestSubjectAccessAndErasure(t *testing.T) {
 	ngo.must(201, "POST", path+"/decisions", `{"kind":"reasonable_grounds","outcome":"positive","decided_by":`+itoa(e.orgs[0].ID)+`,"decided_on":"2026-11-01","notes":"Olena's account is consistent"}`)
 	ngo.must(201, "POST", path+"/referrals", `{"to_org":`+itoa(e.orgs[1].ID)+`,"reason":"Other","urgency":"urgent","groups":["identity"],"details":"Olena, room 4","override":"the employer is looking for her tonight"}`)
 
+	ngo.must(201, "POST", path+"/comments", `{"text":"Olena prefers calls after six"}`)
+	ngo.must(201, "POST", path+"/events", `{"type":"Exploitation","country":"PL","description":"Olena worked in a greenhouse"}`)
 	// Subject access: the record, as JSON and as a document.
 	e.client(t, "viewer@0").must(403, "GET", path+"/export", "")
 	var rec app.SubjectRecord
 	json.Unmarshal(ngo.must(200, "GET", path+"/export", ""), &rec)
 	if rec.Case.Person.FamilyName != "Tkachenko" || len(rec.Referrals) != 1 || len(rec.Decisions) != 1 || len(rec.Transitions) != 2 ||
-		len(rec.Screenings) != 1 || rec.Screenings[0].Answers.Notes != notes || len(rec.Accesses) == 0 {
+		len(rec.Screenings) != 1 || rec.Screenings[0].Answers.Notes != notes || len(rec.Accesses) == 0 ||
+		len(rec.Comments) != 1 || len(rec.Events) != 1 {
 		t.Errorf("subject access record incomplete: %+v", rec)
 	}
 	if page := e.do("GET", "/cases/"+itoa(k.ID)+"/export", ngo.s.cookie, "", "").Body.String(); !strings.Contains(page, "Tkachenko") || !strings.Contains(page, "Olena, room 4") {
@@ -50,7 +53,7 @@ func TestSubjectAccessAndErasure(t *testing.T) {
 	rec = app.SubjectRecord{} // decode afresh: emptied fields are left out of the JSON
 	json.Unmarshal(ngo.must(200, "GET", path+"/export", ""), &rec)
 	raw, _ := json.Marshal(rec)
-	for _, trace := range []string{"Olena", "Tkachenko", "+380", "1994", "room 4", "station", "employer is looking"} {
+	for _, trace := range []string{"Olena", "Tkachenko", "+380", "1994", "room 4", "station", "employer is looking", "after six", "greenhouse"} {
 		if strings.Contains(string(raw), trace) {
 			t.Errorf("after erasure the record still holds %q", trace)
 		}
