@@ -334,12 +334,9 @@ func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error
 // apiDecisionList gives a case's decisions and reflection period, to its
 // holder and to a referral's receiver with whom decisions are shared.
 func (s *Server) apiDecisionList(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.caseView(r)
+	v, err := s.caseShowing(r, alliance.GroupDecisions)
 	if err != nil {
 		return err
-	}
-	if !slices.Contains(v.Groups, alliance.GroupDecisions) {
-		return alliance.Errorf(alliance.CodeForbidden, "the decisions of this case are not shared with your organisation")
 	}
 	ds, refl, err := s.svc.Decisions(r.Context(), v)
 	if err != nil {
@@ -484,12 +481,9 @@ func (h *headerWriter) Write(p []byte) (int, error) {
 }
 
 func (s *Server) apiCommentList(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.caseView(r)
+	v, err := s.caseShowing(r, alliance.GroupComments)
 	if err != nil {
 		return err
-	}
-	if !slices.Contains(v.Groups, alliance.GroupComments) {
-		return alliance.Errorf(alliance.CodeForbidden, "the comments of this case are not shared with your organisation")
 	}
 	list, err := s.svc.Comments(r.Context(), v)
 	if err != nil {
@@ -534,12 +528,9 @@ func (in supportInput) plan() alliance.SupportPlan {
 }
 
 func (s *Server) apiSupportList(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.caseView(r)
+	v, err := s.caseShowing(r, alliance.GroupSupport)
 	if err != nil {
 		return err
-	}
-	if !slices.Contains(v.Groups, alliance.GroupSupport) {
-		return alliance.Errorf(alliance.CodeForbidden, "the support plans of this case are not shared with your organisation")
 	}
 	list, err := s.svc.SupportPlans(r.Context(), v)
 	if err != nil {
@@ -586,12 +577,9 @@ func (s *Server) apiSupportUpdate(w http.ResponseWriter, r *http.Request) error 
 // apiEventList gives what happened and who took part, to the holder and to
 // a receiver with whom the context is shared.
 func (s *Server) apiEventList(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.caseView(r)
+	v, err := s.caseShowing(r, alliance.GroupContext)
 	if err != nil {
 		return err
-	}
-	if !slices.Contains(v.Groups, alliance.GroupContext) {
-		return alliance.Errorf(alliance.CodeForbidden, "the context of this case is not shared with your organisation")
 	}
 	evs, ps, err := s.svc.EventsAndPerpetrators(r.Context(), v)
 	if err != nil {
@@ -644,4 +632,18 @@ func (s *Server) apiPerpetratorCreate(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusCreated, p)
 	return nil
+}
+
+// caseShowing reads the case the path names, as the caller may see it, and
+// refuses when the part group is not among what it shows: a referral's
+// receiver reads only the parts the consent shares.
+func (s *Server) caseShowing(r *http.Request, group string) (*app.CaseView, error) {
+	v, err := s.caseView(r)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(v.Groups, group) {
+		return nil, alliance.Errorf(alliance.CodeForbidden, "this part of the case (%s) is not shared with your organisation", group)
+	}
+	return v, nil
 }
