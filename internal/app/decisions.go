@@ -117,6 +117,9 @@ type Dashboard struct {
 	Deadlines     []Deadline
 	PendingInbox  []alliance.Referral
 	PendingOutbox []alliance.Referral
+	// Overrides are the referrals the organisation sent without consent in
+	// the last 30 days, shown to its administrators.
+	Overrides []alliance.Referral
 }
 
 // Deadlines gathers the caller's organisation's dashboard, as of today.
@@ -135,6 +138,18 @@ func (s *Service) Deadlines(ctx context.Context, c Caller) (*Dashboard, error) {
 	}
 	if d.PendingOutbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: c.OrgID, Status: alliance.ReferralPending}); err != nil {
 		return nil, err
+	}
+	if c.Role == alliance.RoleAdmin {
+		sent, err := s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: c.OrgID, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		since := s.now().AddDate(0, 0, -30)
+		for _, r := range sent {
+			if r.Override != "" && r.CreatedAt.After(since) {
+				d.Overrides = append(d.Overrides, r)
+			}
+		}
 	}
 	return d, nil
 }

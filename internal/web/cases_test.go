@@ -152,6 +152,14 @@ func TestReferralOverride(t *testing.T) {
 	if seen := decodeCase(t, shelter.must(200, "GET", path, "")); seen.Person.GivenName != "Ana" {
 		t.Errorf("override referral shows %+v", seen.Person)
 	}
+	// The organisation's administrators see the override on their home page.
+	admin := e.client(t, "admin@0")
+	if home := e.do("GET", "/", admin.s.cookie, "", "").Body.String(); !strings.Contains(home, `id="overrides"`) || !strings.Contains(home, "construction site at night") {
+		t.Error("the override is not highlighted to the administrators")
+	}
+	if home := e.do("GET", "/", ngo.s.cookie, "", "").Body.String(); strings.Contains(home, `id="overrides"`) {
+		t.Error("the overrides list is shown to a caseworker")
+	}
 	// The person then consents to services only: sharing stops.
 	ngo.must(201, "POST", path+"/consents", `{"services":true,"method":"verbal","language":"ro"}`)
 	shelter.must(403, "GET", path, "")
