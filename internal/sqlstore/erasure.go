@@ -24,37 +24,25 @@ func EraseLimit(n int) int { return limit(n, EraseDefaultLimit, EraseMaxLimit) }
 const MicrosPerDay = 24 * 60 * 60 * 1000 * 1000
 
 // CaseTexts lists, by table, the sealed free texts attached to a case that may
-// name the person: what EraseCaseText blanks. Each table has a case_id column.
-// A table that gains such a column adds it here, as in SealedTables.
-var CaseTexts = []SealedTable{
-	{"case_transitions", []SealedColumn{
-		{"reason", alliance.ColTransitionReason},
-	}},
-	{"referrals", []SealedColumn{
-		{"details", alliance.ColReferralDetails},
-		{"override", alliance.ColReferralOverride},
-		{"answer_reason", alliance.ColReferralAnswer},
-	}},
-	{"decisions", []SealedColumn{
-		{"notes", alliance.ColDecisionNotes},
-	}},
-	{"reflection_extensions", []SealedColumn{
-		{"reason", alliance.ColExtensionReason},
-	}},
-	{"case_comments", []SealedColumn{
-		{"text", alliance.ColCommentText},
-	}},
-	{"support_plans", []SealedColumn{
-		{"objectives", alliance.ColSupportObjectives},
-		{"action_plan", alliance.ColSupportActions},
-	}},
-	{"case_events", []SealedColumn{
-		{"description", alliance.ColEventDescription},
-	}},
-	// A perpetrator's name is not the person's: it stays.
-	{"perpetrators", []SealedColumn{
-		{"details", alliance.ColPerpetratorDetails},
-	}},
+// name the person: what EraseCaseText blanks. It is derived from the columns
+// SealedTables marks CaseText, so that the two lists cannot drift apart. (A
+// perpetrator's name is not the person's: it stays.)
+var CaseTexts = caseTexts()
+
+func caseTexts() []SealedTable {
+	var out []SealedTable
+	for _, t := range SealedTables {
+		var cols []SealedColumn
+		for _, c := range t.Columns {
+			if c.CaseText {
+				cols = append(cols, c)
+			}
+		}
+		if len(cols) > 0 {
+			out = append(out, SealedTable{t.Name, cols})
+		}
+	}
+	return out
 }
 
 // EraseCaseText sets every column of CaseTexts, in every row of case caseID,

@@ -16,6 +16,9 @@ const reencryptBatch = 100
 type SealedColumn struct {
 	Name  string // the column of the table: "email_enc"
 	Bound string // the name its values are sealed under: alliance.ColUserEmail
+	// CaseText marks a free text attached to a case (its table has a case_id
+	// column) that may name the person: EraseCaseText blanks it.
+	CaseText bool
 }
 
 // SealedTable is a table with sealed columns and an integer primary key id.
@@ -25,47 +28,48 @@ type SealedTable struct {
 }
 
 // SealedTables lists every sealed column of both stores, in the order
-// Reencrypt walks them. A table that gains a sealed column adds it here.
+// Reencrypt walks them. A table that gains a sealed column adds it here, and
+// marks it CaseText when erasing a person's identity must blank it.
 var SealedTables = []SealedTable{
 	{"users", []SealedColumn{
-		{"email_enc", alliance.ColUserEmail},
-		{"name_enc", alliance.ColUserName},
-		{"totp_secret_enc", alliance.ColUserTOTPSecret},
+		{"email_enc", alliance.ColUserEmail, false},
+		{"name_enc", alliance.ColUserName, false},
+		{"totp_secret_enc", alliance.ColUserTOTPSecret, false},
 	}},
 	{"assessments", []SealedColumn{
-		{"answers", alliance.ColAssessmentAnswers},
-		{"result", alliance.ColAssessmentResult},
+		{"answers", alliance.ColAssessmentAnswers, false},
+		{"result", alliance.ColAssessmentResult, false},
 	}},
 	{"cases", []SealedColumn{
-		{"person", alliance.ColCasePerson},
+		{"person", alliance.ColCasePerson, false},
 	}},
 	{"case_transitions", []SealedColumn{
-		{"reason", alliance.ColTransitionReason},
+		{"reason", alliance.ColTransitionReason, true},
 	}},
 	{"referrals", []SealedColumn{
-		{"details", alliance.ColReferralDetails},
-		{"override", alliance.ColReferralOverride},
-		{"answer_reason", alliance.ColReferralAnswer},
+		{"details", alliance.ColReferralDetails, true},
+		{"override", alliance.ColReferralOverride, true},
+		{"answer_reason", alliance.ColReferralAnswer, true},
 	}},
 	{"decisions", []SealedColumn{
-		{"notes", alliance.ColDecisionNotes},
+		{"notes", alliance.ColDecisionNotes, true},
 	}},
 	{"reflection_extensions", []SealedColumn{
-		{"reason", alliance.ColExtensionReason},
+		{"reason", alliance.ColExtensionReason, true},
 	}},
 	{"case_comments", []SealedColumn{
-		{"text", alliance.ColCommentText},
+		{"text", alliance.ColCommentText, true},
 	}},
 	{"support_plans", []SealedColumn{
-		{"objectives", alliance.ColSupportObjectives},
-		{"action_plan", alliance.ColSupportActions},
+		{"objectives", alliance.ColSupportObjectives, true},
+		{"action_plan", alliance.ColSupportActions, true},
 	}},
 	{"case_events", []SealedColumn{
-		{"description", alliance.ColEventDescription},
+		{"description", alliance.ColEventDescription, true},
 	}},
 	{"perpetrators", []SealedColumn{
-		{"name", alliance.ColPerpetratorName},
-		{"details", alliance.ColPerpetratorDetails},
+		{"name", alliance.ColPerpetratorName, false},
+		{"details", alliance.ColPerpetratorDetails, true},
 	}},
 }
 
