@@ -249,15 +249,35 @@ func (v *VictimContext) validate() error {
 	if v.Industry != "" && (len(v.Industry) != 1 || v.Industry[0] < 'A' || v.Industry[0] > 'U') {
 		return Invalid("industry", "give the ISIC Rev. 4 section letter, A to U")
 	}
-	for field, list := range map[string][]string{"exploitation": v.Exploitation, "methods_of_control": v.MethodsOfControl, "recruitment": v.Recruitment} {
-		for _, x := range list {
-			if x == "" || len(x) > 60 {
-				return Invalid(field, "%q is not a value of the list", x)
+	for _, l := range []struct {
+		field   string
+		values  []string
+		allowed []string
+	}{{"exploitation", v.Exploitation, ExploitationTypes}, {"methods_of_control", v.MethodsOfControl, ControlMethods},
+		{"recruitment", v.Recruitment, RecruitmentMethods}} {
+		for _, x := range l.values {
+			if !slices.Contains(l.allowed, x) {
+				return Invalid(l.field, "%q is not one of %s", x, strings.Join(l.allowed, ", "))
 			}
 		}
 	}
 	return nil
 }
+
+// The HTCDS v2 picklists of the victim context.
+var (
+	// ExploitationTypes are the values of vic_TypeOfExploitation.
+	ExploitationTypes = []string{"ForcedLabour", "SexualExploitation", "ChildLabour", "ForcedMarriage", "Servitude",
+		"ForcedMilitaryByNonStateActors", "OrganRemoval", "ForcedBegging", "ForcedAdoption", "Surrogacy", "Other"}
+	// ControlMethods are the values of vic_MethodsOfControl.
+	ControlMethods = []string{"PhysicalThreats", "ThreatsLawEnforcement", "ThreatensChildrenFamily", "DebtBondage",
+		"FalsePromises", "PhysicalAbuse", "SexualAbuse", "TakesEarnings", "RestrictsFinancialAccess", "RestrictsMedicalCare",
+		"WithholdsNecessities", "PsychologicalAbuse", "PsychoactiveSubstance", "ExcessiveWorkingHours", "WithholdsDocuments", "Other"}
+	// RecruitmentMethods are the values of vic_MethodOfRecruitment.
+	RecruitmentMethods = []string{"AtAPlaceOfBusiness", "AtAnEducationalInstitution", "AtWork", "ThroughOnlineSocialNetworks",
+		"ThroughAnOnlineAdvertisement", "ThroughATelevisionAdvert", "ThroughANewspaperAdvert", "ThroughFamilyOrFamilyEvents",
+		"ThroughFriendsOrSocialEvents", "Other"}
+)
 
 // ValidatePartialDate checks a date that may be known only to the year or the
 // month: "YYYY", "YYYY-MM" or "YYYY-MM-DD", or "" when unknown.

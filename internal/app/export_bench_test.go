@@ -127,7 +127,7 @@ func BenchmarkCases1M(b *testing.B) {
 	filters := []alliance.CaseFilter{
 		{Stage: alliance.StageAssistance, Citizenship: "MD"},
 		{HTCDSStatus: alliance.HTCDSActive, Industry: "F"},
-		{Stage: alliance.StageDecision, Exploitation: "DebtBondage"},
+		{Stage: alliance.StageDecision, Exploitation: "ForcedBegging"},
 	}
 	var list, open []time.Duration
 	b.ResetTimer()
@@ -160,7 +160,7 @@ func seedVaried(b *testing.B, st alliance.Store, org, user int64, n int) {
 	now := time.Now()
 	cits := []string{"UA", "MD", "RO", "VN", "UZ", "TJ", "KG", "PH", "NP", "BD"}
 	inds := []string{"A", "C", "F", "I", "T"}
-	expl := [][]string{{"ForcedLabour"}, {"ForcedLabour", "DebtBondage"}, {"Servitude"}}
+	expl := [][]string{{"ForcedLabour"}, {"ForcedLabour", "ForcedBegging"}, {"Servitude"}}
 	for done := 0; done < n; {
 		err := st.Update(ctx, func(tx alliance.Tx) error {
 			for i := 0; i < 2000 && done < n; i, done = i+1, done+1 {

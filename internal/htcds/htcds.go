@@ -1,9 +1,12 @@
-// Package htcds writes Alliance's case records with the field names and
-// picklist values of the Human Trafficking Case Data Standard v2 (IOM, 2021;
-// the field list is in ../shared/reference/htcds-v2-fields.tsv), so that an
-// export can be read by any system that follows the standard. It is pure: it
-// turns records into rows and writes them to the writer it is given, one at a
-// time, so an export streams in constant memory however many cases it holds.
+// Package htcds writes and reads Alliance's case records with the field names
+// and picklist values of the Human Trafficking Case Data Standard v2 (IOM,
+// 2021; the field list is in ../shared/reference/htcds-v2-fields.tsv), so that
+// an export can be read by any system that follows the standard, and a file
+// from one can be imported. It is pure: an export turns records into rows and
+// writes them to the writer it is given, one at a time, so it streams in
+// constant memory however many cases it holds; an import (Read) checks every
+// row of a file and returns either all its records or every fault found, with
+// file, table, row, field and reason.
 package htcds
 
 import (
@@ -68,6 +71,12 @@ func Fields(identity bool) []string {
 // picklists are joined with ";", as the standard's CSV examples do. orgType
 // gives the type of an organisation, for the decision-making organisation.
 func Row(k *alliance.Case, identity bool, orgType func(int64) alliance.OrgType) []string {
+	return rowValues(k, identity, orgType, true)
+}
+
+// rowValues is Row; safe guards text cells against formula injection, which
+// a CSV needs and an XLSX, whose cells are typed, does not.
+func rowValues(k *alliance.Case, identity bool, orgType func(int64) alliance.OrgType, safe bool) []string {
 	p := &k.Person
 	lang := func(i int) string {
 		if i < len(p.Languages) {
@@ -84,7 +93,10 @@ func Row(k *alliance.Case, identity bool, orgType func(int64) alliance.OrgType) 
 		strings.Join(k.MethodsOfControl, ";"), Industries[k.Industry], strings.Join(k.Recruitment, ";")}
 	if identity {
 		for _, v := range []string{p.GivenName, p.MiddleName, p.FamilyName, p.BirthDate, p.Phone, p.Email, p.Address} {
-			row = append(row, safeCell(v))
+			if safe {
+				v = safeCell(v)
+			}
+			row = append(row, v)
 		}
 	}
 	return row

@@ -23,7 +23,7 @@ func sampleCase() *alliance.Case {
 		Person: alliance.Person{GivenName: "Олена", FamilyName: "=HYPERLINK(\"x\")", BirthDate: "1994-03", Gender: "Feminine",
 			Citizenships: []string{"UA", "PL"}, Languages: []string{"uk", "ru", "pl"}, Phone: "+380 44 000"},
 		VictimContext: alliance.VictimContext{TraffickingStatus: alliance.StatusActual, StatusDecidedBy: 2, StatusDecidedAt: &at,
-			Exploitation: []string{"ForcedLabour", "DebtBondage"}, Industry: "A"}}
+			Exploitation: []string{"ForcedLabour", "Servitude"}, MethodsOfControl: []string{"DebtBondage"}, Industry: "A"}}
 }
 
 // TestFieldNamesAreHTCDS holds every exported column to the standard's field
@@ -72,7 +72,7 @@ func TestCSVAndJSONLines(t *testing.T) {
 	}
 	want := map[string]string{"cas_CaseId": "42", "cas_Status": "ClosedReferred", "prs_Gender": "Feminine", "prs_Citizenship": "UA;PL",
 		"prs_PrimaryLanguage": "uk", "prs_SecondaryLanguage": "ru", "vic_TraffickingStatus": "ActualVictimOfTrafficking",
-		"vic_TraffickingStatusDecisionMakingOrg": "Police", "vic_TypeOfExploitation": "ForcedLabour;DebtBondage",
+		"vic_TraffickingStatusDecisionMakingOrg": "Police", "vic_TypeOfExploitation": "ForcedLabour;Servitude", "vic_MethodsOfControl": "DebtBondage",
 		"vic_ForcedLabourIndustry": "A_AgricultureForestryAndFishing"}
 	for k, v := range want {
 		if got[k] != v {

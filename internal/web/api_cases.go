@@ -438,16 +438,18 @@ func (s *Server) apiCaseErase(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiCaseExportAll streams the organisation's cases with HTCDS field names:
-// format=csv (default) or jsonl; identity=true adds names and contacts.
+// format=csv (default), jsonl or xlsx (cases, events and perpetrators, a
+// sheet each); identity=true adds names and contacts.
 func (s *Server) apiCaseExportAll(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = app.FormatCSV
 	}
 	identity := r.URL.Query().Get("identity") == "true"
-	ctype := map[string]string{app.FormatCSV: "text/csv; charset=utf-8", app.FormatJSONLines: "application/x-ndjson"}[format]
+	ctype := map[string]string{app.FormatCSV: "text/csv; charset=utf-8", app.FormatJSONLines: "application/x-ndjson",
+		app.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
 	if ctype == "" {
-		return alliance.Invalid("format", "%q is not csv or jsonl", format)
+		return alliance.Invalid("format", "%q is not csv, jsonl or xlsx", format)
 	}
 	// Headers go out with the first row: errors before it still get the
 	// JSON error shape.

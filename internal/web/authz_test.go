@@ -108,6 +108,9 @@ var expectations = map[string]rule{
 	"GET /api/v1/cases/{id}/export":                   {interviewers, nobody},
 	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
 	"GET /api/v1/cases/export":                        {orgReaders, orgReaders},
+	"POST /api/v1/cases/import":                       {interviewers, interviewers},
+	"GET /cases/import":                               {orgReaders, orgReaders},
+	"POST /cases/import":                              {interviewers, interviewers},
 	"POST /cases/{id}/comments":                       {interviewers, nobody},
 	"POST /cases/{id}/support":                        {interviewers, nobody},
 	"GET /api/v1/cases/{id}/comments":                 {orgReaders, nobody},
@@ -201,6 +204,9 @@ func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int
 	uniq := strconv.FormatInt(time.Now().UnixNano(), 36)
 	if !isUnsafe(rt.method) {
 		return e.do(rt.method, path, s.cookie, "", "").Code
+	}
+	if strings.HasSuffix(rt.pattern, "/cases/import") {
+		return e.upload(t, rt, s, "prs_FirstName,cas_CaseId\nAna,I"+uniq+"\n").Code
 	}
 	if rt.api {
 		body := e.apiBody(rt.method+" "+rt.pattern, uniq)

@@ -24,7 +24,9 @@ type Options struct {
 	TrustProxy bool
 	// MaxBodyBytes limits request bodies (default 1 MiB).
 	MaxBodyBytes int64
-	Version      string
+	// MaxUploadBytes limits the files of an import (default 64 MiB).
+	MaxUploadBytes int64
+	Version        string
 }
 
 // Server holds what every request needs.
@@ -45,6 +47,9 @@ type Server struct {
 // the static files, so that a broken template fails at start, not at the first
 // request.
 func New(svc *app.Service, reg *metrics.Registry, log *slog.Logger, opts Options) (*Server, error) {
+	if opts.MaxUploadBytes == 0 {
+		opts.MaxUploadBytes = 64 << 20
+	}
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
