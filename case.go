@@ -68,13 +68,14 @@ const (
 	GroupContact     = "contact"     // telephone, email, address
 	GroupContext     = "context"     // trafficking status, exploitation, control, industry, recruitment
 	GroupAssessments = "assessments" // screening interviews and their results
-	GroupDecisions   = "decisions"   // reasonable and conclusive grounds, reflection period
+	GroupDecisions   = "decisions"   // reasonable and conclusive grounds, reflection period, residence status, proceedings
 	GroupSupport     = "support"     // support plans
 	GroupComments    = "comments"
+	GroupDocuments   = "documents" // files attached to the case
 )
 
 // FieldGroups lists every group in display order.
-var FieldGroups = []string{GroupIdentity, GroupContact, GroupContext, GroupAssessments, GroupDecisions, GroupSupport, GroupComments}
+var FieldGroups = []string{GroupIdentity, GroupContact, GroupContext, GroupAssessments, GroupDecisions, GroupSupport, GroupComments, GroupDocuments}
 
 // ValidateGroups checks a list of field groups: known, not repeated, at least one.
 func ValidateGroups(field string, groups []string) error {
@@ -494,6 +495,9 @@ type ReferralFilter struct {
 	ToOrg   int64
 	Status  string
 	Limit   int // 0: 100
+	// After, when set, continues a list after this referral (keyset
+	// paging): the next page holds the referrals older than it.
+	After *Referral
 }
 
 // Decision kinds and outcomes (the two-step identification of an NRM).

@@ -51,6 +51,9 @@ const (
 	ActReferralAnswer Action = "referral.answer" // accept or decline, by the receiving organisation
 	ActCaseExport     Action = "case.export"     // everything held about the person (subject access)
 	ActCaseErase      Action = "case.erase"      // erase the person's identity, keep the facts
+
+	// Integration: webhooks that tell an organisation's systems of events.
+	ActWebhookManage Action = "webhook.manage" // list, add and disable webhooks, see deliveries
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -168,7 +171,7 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("only a superadmin may change a superadmin's account")
 		}
 		fallthrough
-	case ActOrgUpdate, ActUserCreate, ActAuditRead:
+	case ActOrgUpdate, ActUserCreate, ActAuditRead, ActWebhookManage:
 		if a.Role == RoleAdmin {
 			return allow("administrator of the organisation")
 		}

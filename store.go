@@ -89,6 +89,30 @@ type Reader interface {
 	Events(ctx context.Context, caseID int64) ([]Event, error)
 	// Perpetrators lists the perpetrators of a case, oldest recorded first.
 	Perpetrators(ctx context.Context, caseID int64) ([]Perpetrator, error)
+	// Residences lists the residence steps of a case, oldest recorded first:
+	// the last is the status in force.
+	Residences(ctx context.Context, caseID int64) ([]Residence, error)
+	// Proceedings lists the proceedings of a case, least recently recorded
+	// first.
+	Proceedings(ctx context.Context, caseID int64) ([]Proceeding, error)
+	Proceeding(ctx context.Context, id int64) (*Proceeding, error)
+	// Documents lists the documents of a case, oldest recorded first, with
+	// their names and notes opened and without their content (Content nil).
+	Documents(ctx context.Context, caseID int64) ([]Document, error)
+	// Document returns a document with its name, note and content opened.
+	Document(ctx context.Context, id int64) (*Document, error)
+
+	// Webhooks lists the webhooks of an organisation, oldest first, the
+	// disabled ones too, with their secrets opened.
+	Webhooks(ctx context.Context, orgID int64) ([]Webhook, error)
+	// Webhook returns a webhook with its secret opened.
+	Webhook(ctx context.Context, id int64) (*Webhook, error)
+	// DueDeliveries lists up to limit deliveries, of any organisation, neither
+	// delivered nor failed, whose NextAt is at or before now and whose webhook
+	// is not disabled, earliest NextAt first (then by id).
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// Deliveries lists up to limit deliveries of a webhook, newest first.
+	Deliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -161,8 +185,10 @@ type Tx interface {
 	// name the person: transition reasons, referral details, overrides and
 	// answers, decision notes, extension reasons, comments, support plans'
 	// objectives and actions, events' descriptions and perpetrators' details
-	// (their names stay: they are not the person's). The records themselves
-	// stay. (The service clears the notes of the case's screenings.)
+	// (their names stay: they are not the person's), the references and notes
+	// of residence steps and proceedings, and the names, notes and contents of
+	// documents (their kinds, sizes and media types stay). The records
+	// themselves stay. (The service clears the notes of the case's screenings.)
 	EraseCaseText(ctx context.Context, caseID int64) error
 	// AddComment stores c, sealing its text, and sets its ID.
 	AddComment(ctx context.Context, c *Comment) error
@@ -176,6 +202,35 @@ type Tx interface {
 	AddEvent(ctx context.Context, e *Event) error
 	// AddPerpetrator stores p, sealing its name and details, and sets its ID.
 	AddPerpetrator(ctx context.Context, p *Perpetrator) error
+	// AddResidence stores r, sealing its reference and notes, and sets its ID.
+	AddResidence(ctx context.Context, r *Residence) error
+	// AddProceeding stores p, sealing its reference and notes, sets its ID
+	// and Revision 1.
+	AddProceeding(ctx context.Context, p *Proceeding) error
+	// UpdateProceeding writes p's kind, role, authority, reference, status,
+	// outcome, days, notes, By and At if the stored revision is still
+	// p.Revision, then increments it; a stale one is refused with
+	// CodeConflict.
+	UpdateProceeding(ctx context.Context, p *Proceeding) error
+	// AddDocument stores d, sealing its name, note and content, and sets its
+	// ID.
+	AddDocument(ctx context.Context, d *Document) error
+	// DeleteDocument deletes a document; a missing one is refused with
+	// CodeNotFound.
+	DeleteDocument(ctx context.Context, id int64) error
+
+	// CreateWebhook stores w, sealing its secret, and sets its ID.
+	CreateWebhook(ctx context.Context, w *Webhook) error
+	// DisableWebhook disables a webhook from the given time on; a webhook
+	// already disabled keeps its first time.
+	DisableWebhook(ctx context.Context, id int64, at time.Time) error
+	// EnqueueDeliveries adds a delivery of event with payload, due at at, for
+	// every webhook of the organisation that is not disabled and subscribes
+	// to event, and returns how many it added.
+	EnqueueDeliveries(ctx context.Context, orgID int64, event string, payload []byte, at time.Time) (int, error)
+	// UpdateDelivery writes the attempts, NextAt, last status and error, and
+	// delivered and failed times of d.
+	UpdateDelivery(ctx context.Context, d *Delivery) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -19,7 +19,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--db DB]")
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--webhook-allow-private] [--db DB]")
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	trustProxy := fs.Bool("trust-proxy", false, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto")
 	debug := fs.Bool("debug", false, "log every request")
 	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
+	hooksPrivate := fs.Bool("webhook-allow-private", false, "let webhooks reach loopback and private addresses (an integration inside the deployment's own network)")
 	reflection := fs.Int("reflection-days", app.DefaultConfig().ReflectionDays, "length of the recovery and reflection period a positive reasonable-grounds decision starts (at least 30: CoE Convention Art. 13)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -55,6 +56,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	cfg := app.DefaultConfig()
 	cfg.Demo = *demo
 	cfg.ReflectionDays = *reflection
+	cfg.WebhookAllowPrivate = *hooksPrivate
 	svc := newService(o, cfg, log)
 	svc.SetInterview(interview.Builtin(), steps)
 	if *demo {
@@ -72,6 +74,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	defer stopJobs()
 	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
+	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
 	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
 		_, err := svc.EraseExpired(ctx)
 		return err

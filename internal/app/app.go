@@ -13,6 +13,7 @@ import (
 	"alliance"
 	"alliance/internal/credential"
 	"alliance/internal/interview"
+	"alliance/internal/webhook"
 )
 
 // Config holds the deployment's security settings.
@@ -36,6 +37,10 @@ type Config struct {
 	ConclusiveWithinDays int
 	// DeadlineWarningDays is how many days ahead the dashboard shows a deadline.
 	DeadlineWarningDays int
+	// WebhookAllowPrivate lets webhooks reach loopback and private addresses
+	// (for an integration inside the deployment's own network, and tests);
+	// otherwise a webhook cannot be aimed at the server's network.
+	WebhookAllowPrivate bool
 }
 
 // DefaultConfig returns the settings used unless the operator changes them.
@@ -66,6 +71,7 @@ type Service struct {
 	hashSlots chan struct{}
 	questions *interview.Questionnaire
 	nextSteps *interview.NextSteps
+	webhooks  *webhook.Sender
 }
 
 // New returns a service over store.
@@ -79,6 +85,7 @@ func New(store alliance.Store, cfg Config, log *slog.Logger) *Service {
 		hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		questions: interview.Builtin(),
 		nextSteps: interview.BuiltinNextSteps(),
+		webhooks:  webhook.NewSender(webhookTimeout, cfg.WebhookAllowPrivate, time.Now),
 	}
 }
 

@@ -79,7 +79,10 @@ func (s *Service) CreateCase(ctx context.Context, c Caller, in alliance.Case, sc
 			return err
 		}
 		e.ResourceID = strconv.FormatInt(k.ID, 10)
-		return tx.AddTransition(ctx, &alliance.Transition{CaseID: k.ID, To: k.Stage, Reason: "case opened", By: c.UserID, At: now})
+		if err := tx.AddTransition(ctx, &alliance.Transition{CaseID: k.ID, To: k.Stage, Reason: "case opened", By: c.UserID, At: now}); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, alliance.EventCaseCreated, map[string]any{"case_id": k.ID, "org_id": k.OrgID}, k.OrgID)
 	})
 	if err != nil {
 		return nil, err

@@ -89,6 +89,9 @@ func (s *Service) importOne(ctx context.Context, tx alliance.Tx, c Caller, file 
 			return err
 		}
 	}
+	if err := s.notify(ctx, tx, alliance.EventCaseCreated, map[string]any{"case_id": k.ID, "org_id": k.OrgID}, k.OrgID); err != nil {
+		return err
+	}
 	if out.FirstID == 0 {
 		out.FirstID = k.ID
 	}

@@ -144,7 +144,7 @@ func (s *Service) Refer(ctx context.Context, c Caller, caseID int64, in alliance
 		if r.Override != "" {
 			e.Detail += "; OVERRIDE without consent"
 		}
-		return nil
+		return s.notify(ctx, tx, alliance.EventReferralSent, referralPayload(&r), r.FromOrg, r.ToOrg)
 	})
 	if err != nil {
 		return nil, err
@@ -184,7 +184,20 @@ func (s *Service) checkConsent(ctx context.Context, tx alliance.Tx, r *alliance.
 // Referrals lists the referrals the caller's organisation sent ("outbox") or
 // received ("inbox"), in a status or all.
 func (s *Service) Referrals(ctx context.Context, c Caller, box, status string) ([]alliance.Referral, error) {
-	f := alliance.ReferralFilter{Status: status}
+	return s.ReferralPage(ctx, c, box, status, 0, 0)
+}
+
+// ReferralPage lists up to limit (0: 100) referrals of a box, older than
+// referral after when it is not 0: the next page of a list.
+func (s *Service) ReferralPage(ctx context.Context, c Caller, box, status string, after int64, limit int) ([]alliance.Referral, error) {
+	f := alliance.ReferralFilter{Status: status, Limit: limit}
+	if after != 0 {
+		prev, err := s.store.Referral(ctx, after)
+		if err != nil || (prev.FromOrg != c.OrgID && prev.ToOrg != c.OrgID) {
+			return nil, alliance.Invalid("after", "%d is not a referral of the list", after)
+		}
+		f.After = prev
+	}
 	switch box {
 	case "inbox":
 		f.ToOrg = c.OrgID
@@ -251,7 +264,16 @@ func (s *Service) AnswerReferral(ctx context.Context, c Caller, id int64, accept
 		}
 		e.Detail = "referral " + cur.Status
 		out = cur
-		return tx.UpdateReferral(ctx, cur)
+		if err := tx.UpdateReferral(ctx, cur); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, alliance.EventReferralAnswered, referralPayload(cur), cur.FromOrg, cur.ToOrg)
 	})
 	return out, err
+}
+
+// referralPayload is what a webhook is told of a referral: ids and status.
+func referralPayload(r *alliance.Referral) map[string]any {
+	return map[string]any{"referral_id": r.ID, "case_id": r.CaseID, "from_org": r.FromOrg, "to_org": r.ToOrg,
+		"status": r.Status, "urgency": r.Urgency}
 }

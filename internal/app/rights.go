@@ -104,8 +104,8 @@ func (s *Service) EraseExpired(ctx context.Context) (int, error) {
 
 // SubjectRecord is everything an organisation holds about the person of a
 // case, for a subject access request: the case, its consents, referrals,
-// decisions, stage changes, screenings, events, perpetrators, support plans
-// and comments, and who read or changed it.
+// decisions, stage changes, screenings, events, perpetrators, residence
+// steps, proceedings, support plans and comments, and who read or changed it.
 type SubjectRecord struct {
 	Organisation string                     `json:"organisation"`
 	Generated    string                     `json:"generated"`
@@ -119,6 +119,8 @@ type SubjectRecord struct {
 	Screenings   []Screening                `json:"screenings"`
 	Events       []alliance.Event           `json:"events"`
 	Perpetrators []alliance.Perpetrator     `json:"perpetrators"`
+	Residence    []alliance.Residence       `json:"residence"`
+	Proceedings  []alliance.Proceeding      `json:"proceedings"`
 	SupportPlans []alliance.SupportPlan     `json:"support_plans"`
 	Comments     []alliance.Comment         `json:"comments"`
 	Accesses     []alliance.AuditEntry      `json:"accesses"`
@@ -168,6 +170,12 @@ func (s *Service) gatherRecords(ctx context.Context, rec *SubjectRecord) error {
 		return err
 	}
 	if rec.Perpetrators, err = s.store.Perpetrators(ctx, id); err != nil {
+		return err
+	}
+	if rec.Residence, err = s.store.Residences(ctx, id); err != nil {
+		return err
+	}
+	if rec.Proceedings, err = s.store.Proceedings(ctx, id); err != nil {
 		return err
 	}
 	if rec.SupportPlans, err = s.store.SupportPlans(ctx, id); err != nil {

@@ -389,6 +389,10 @@ func referralsQuery(f alliance.ReferralFilter) (string, []any, error) {
 			where = append(where, c.col+` = `+a.add(c.val))
 		}
 	}
+	if after := f.After; after != nil {
+		at := after.CreatedAt.UTC().Truncate(time.Microsecond)
+		where = append(where, `(created_at < `+a.add(at)+` OR (created_at = `+a.add(at)+` AND id < `+a.add(after.ID)+`))`)
+	}
 	return `SELECT ` + referralColumns + ` FROM referrals WHERE ` + strings.Join(where, ` AND `) +
 		` ORDER BY created_at DESC, id DESC LIMIT ` + a.add(limit), a, nil
 }

@@ -387,6 +387,11 @@ func referralsQuery(f alliance.ReferralFilter) (string, []any, error) {
 			args = append(args, c.val)
 		}
 	}
+	if a := f.After; a != nil {
+		at := micro(a.CreatedAt)
+		where = append(where, `(created_at < ? OR (created_at = ? AND id < ?))`)
+		args = append(args, at, at, a.ID)
+	}
 	return `SELECT ` + referralColumns + ` FROM referrals WHERE ` + strings.Join(where, ` AND `) +
 		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit), nil
 }

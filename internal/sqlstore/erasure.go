@@ -68,5 +68,15 @@ func EraseCaseText(ctx context.Context, q Querier, c alliance.FieldCipher, caseI
 			return fmt.Errorf("blank %s: %w", t.Name, err)
 		}
 	}
+	for _, d := range clearOnErase {
+		if _, err := q.ExecContext(ctx, update(d.table, []string{d.column}), "", caseID); err != nil {
+			return fmt.Errorf("blank %s.%s: %w", d.table, d.column, err)
+		}
+	}
 	return nil
 }
+
+// clearOnErase lists clear-text columns that erasure empties as well: a
+// document's digest would let anyone who holds the file confirm that it was
+// in the case.
+var clearOnErase = []struct{ table, column string }{{"documents", "sha256"}}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -11,6 +12,12 @@ import (
 
 // reencryptBatch is how many rows Reencrypt reads at a time.
 const reencryptBatch = 100
+
+// reencryptBatches overrides reencryptBatch for tables of large rows: a
+// document holds up to alliance.MaxDocumentBytes, so a batch of 100 could
+// hold a GiB, and each row is held three times while re-sealed (old, opened,
+// new).
+var reencryptBatches = map[string]int{"documents": 1}
 
 // SealedColumn is a column whose values the FieldCipher sealed.
 type SealedColumn struct {
@@ -70,6 +77,22 @@ var SealedTables = []SealedTable{
 	{"perpetrators", []SealedColumn{
 		{"name", alliance.ColPerpetratorName, false},
 		{"details", alliance.ColPerpetratorDetails, true},
+	}},
+	{"residence", []SealedColumn{
+		{"reference", alliance.ColResidenceReference, true},
+		{"notes", alliance.ColResidenceNotes, true},
+	}},
+	{"proceedings", []SealedColumn{
+		{"reference", alliance.ColProceedingReference, true},
+		{"notes", alliance.ColProceedingNotes, true},
+	}},
+	{"webhooks", []SealedColumn{
+		{"secret", alliance.ColWebhookSecret, false},
+	}},
+	{"documents", []SealedColumn{
+		{"name", alliance.ColDocumentName, true},
+		{"note", alliance.ColDocumentNote, true},
+		{"content", alliance.ColDocumentData, true},
 	}},
 }
 
@@ -151,7 +174,7 @@ func (r Reencryption) sealedRows(ctx context.Context, t SealedTable, after int64
 	for i, col := range t.Columns {
 		cols[i] = col.Name
 	}
-	rows, err := r.Read.QueryContext(ctx, r.Select(t.Name, cols), after, reencryptBatch)
+	rows, err := r.Read.QueryContext(ctx, r.Select(t.Name, cols), after, cmp.Or(reencryptBatches[t.Name], reencryptBatch))
 	if err != nil {
 		return nil, fmt.Errorf("reencrypt: read %s: %w", t.Name, err)
 	}

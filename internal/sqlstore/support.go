@@ -17,9 +17,10 @@ func SupportPlanChanged() error {
 // the same in both stores.
 var SupportTypeMessage = "the type must be one of " + strings.Join(alliance.SupportPlanTypes, ", ")
 
-// PlanDay checks a day of a support plan, "YYYY-MM-DD" or "" for none, and
-// returns it as midnight UTC, or nil for none. Both stores refuse the same
-// values, with the same error, before the database sees them.
+// PlanDay checks a day of a support plan, a residence step or a proceeding,
+// "YYYY-MM-DD" or "" for none, and returns it as midnight UTC, or nil for
+// none. Both stores refuse the same values, with the same error, before the
+// database sees them.
 func PlanDay(field, s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil

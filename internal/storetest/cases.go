@@ -940,6 +940,10 @@ func testReferrals(t *testing.T, e *env) {
 		{alliance.ReferralFilter{CaseID: k1.ID, ToOrg: c.ID}, ids(r2)},
 		{alliance.ReferralFilter{FromOrg: a.ID, ToOrg: b.ID}, ids(r4, r1)},
 		{alliance.ReferralFilter{FromOrg: a.ID, Limit: 2}, ids(r4, r2)},
+		{alliance.ReferralFilter{FromOrg: a.ID, Limit: 2, After: r2}, ids(r1, r5)}, // the next page
+		{alliance.ReferralFilter{FromOrg: a.ID, After: r4}, ids(r2, r1, r5)},
+		{alliance.ReferralFilter{FromOrg: a.ID, After: r5}, ids()},
+		{alliance.ReferralFilter{ToOrg: b.ID, After: r4}, ids(r1)},
 		{alliance.ReferralFilter{CaseID: k1.ID + 1000}, ids()},
 	}
 	for _, tc := range tests {

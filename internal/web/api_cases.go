@@ -261,11 +261,26 @@ func (s *Server) apiReferralList(w http.ResponseWriter, r *http.Request) error {
 	if box == "" {
 		box = "inbox"
 	}
-	list, err := s.svc.Referrals(r.Context(), caller(r), box, r.URL.Query().Get("status"))
+	after, err := int64Param(r, "after")
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"referrals": list})
+	limit, err := int64Param(r, "limit")
+	if err != nil || limit > 500 {
+		return alliance.Invalid("limit", "give a number from 1 to 500")
+	}
+	if limit == 0 {
+		limit = 100
+	}
+	list, err := s.svc.ReferralPage(r.Context(), caller(r), box, r.URL.Query().Get("status"), after, int(limit))
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"referrals": list}
+	if len(list) == int(limit) {
+		out["next_after"] = list[len(list)-1].ID
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

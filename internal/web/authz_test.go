@@ -109,6 +109,25 @@ var expectations = map[string]rule{
 	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
 	"GET /api/v1/cases/export":                        {orgReaders, orgReaders},
 	"POST /api/v1/cases/import":                       {interviewers, interviewers},
+	"POST /cases/{id}/documents":                      {interviewers, nobody},
+	"GET /documents/{id}":                             {orgReaders, nobody},
+	"POST /documents/{id}/delete":                     {interviewers, nobody},
+	"GET /api/v1/cases/{id}/documents":                {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/documents":               {interviewers, nobody},
+	"GET /api/v1/documents/{id}":                      {orgReaders, nobody},
+	"DELETE /api/v1/documents/{id}":                   {interviewers, nobody},
+	"POST /cases/{id}/residence":                      {interviewers, nobody},
+	"POST /cases/{id}/proceedings":                    {interviewers, nobody},
+	"GET /api/v1/cases/{id}/legal":                    {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/residence":               {interviewers, nobody},
+	"POST /api/v1/cases/{id}/proceedings":             {interviewers, nobody},
+	"PUT /api/v1/proceedings/{id}":                    {interviewers, nobody},
+	"GET /webhooks":                                   {orgAdmins, orgAdmins},
+	"POST /webhooks":                                  {orgAdmins, orgAdmins},
+	"POST /webhooks/{id}/disable":                     {orgAdmins, nobody},
+	"GET /api/v1/webhooks":                            {orgAdmins, orgAdmins},
+	"POST /api/v1/webhooks":                           {orgAdmins, orgAdmins},
+	"DELETE /api/v1/webhooks/{id}":                    {orgAdmins, nobody},
 	"GET /cases/import":                               {orgReaders, orgReaders},
 	"POST /cases/import":                              {interviewers, interviewers},
 	"POST /cases/{id}/comments":                       {interviewers, nobody},
@@ -205,8 +224,8 @@ func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int
 	if !isUnsafe(rt.method) {
 		return e.do(rt.method, path, s.cookie, "", "").Code
 	}
-	if strings.HasSuffix(rt.pattern, "/cases/import") {
-		return e.upload(t, rt, s, "prs_FirstName,cas_CaseId\nAna,I"+uniq+"\n").Code
+	if uploadRoutes[rt.method+" "+rt.pattern] {
+		return e.uploadAt(t, rt, s, path, uploadContent(rt, uniq)).Code
 	}
 	if rt.api {
 		body := e.apiBody(rt.method+" "+rt.pattern, uniq)
@@ -245,6 +264,26 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = itoa(e.decidedCase(t, org).ID)
 	case strings.Contains(pattern, "/cases/{id}"):
 		id = itoa(e.caseIn(t, org).ID)
+	case strings.Contains(pattern, "/documents/{id}"):
+		d, err := e.svc.AddDocument(context.Background(), e.caseworkerOf(org), e.caseIn(t, org).ID,
+			alliance.Document{Kind: "payslip", Name: "march.txt", Content: []byte("Net pay: 120 EUR for 280 hours.\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = itoa(d.ID)
+	case strings.Contains(pattern, "/proceedings/{id}"):
+		p, err := e.svc.AddProceeding(context.Background(), e.caseworkerOf(org), e.caseIn(t, org).ID,
+			alliance.Proceeding{Kind: "labour", Role: "claimant", Authority: "District labour court", Status: "open"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = itoa(p.ID)
+	case strings.Contains(pattern, "/webhooks/{id}"):
+		w, err := e.svc.CreateWebhook(context.Background(), e.adminOf(org), "https://hooks.example.org/alliance", []string{alliance.EventCaseCreated})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = itoa(w.ID)
 	case strings.Contains(pattern, "/support-plans/{id}"):
 		k := e.caseIn(t, org)
 		p, err := e.svc.CreateSupportPlan(context.Background(), e.caseworkerOf(org), k.ID, alliance.SupportPlan{Type: "Legal", Objectives: "claim unpaid wages"})
@@ -289,6 +328,12 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 		return url.Values{"worker_lang": {"ar"}}
 	case "/cases", "/cases/{id}/edit":
 		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}, "confirm_new": {"on"}, "revision": {"1"}}
+	case "/webhooks":
+		return url.Values{"url": {"https://hooks.example.org/" + uniq}, "events": {alliance.EventCaseCreated, alliance.EventReferralSent}}
+	case "/cases/{id}/residence":
+		return url.Values{"status": {"applied"}, "permit_type": {"victim_cooperation"}, "valid_from": {"2026-11-01"}}
+	case "/cases/{id}/proceedings":
+		return url.Values{"kind": {"criminal"}, "role": {"victim"}, "authority": {"Regional court"}, "status": {"open"}}
 	case "/cases/{id}/decisions":
 		return url.Values{"kind": {"reasonable_grounds"}, "outcome": {"positive"}, "decided_by": {itoa(e.orgs[0].ID)}, "decided_on": {"2026-11-01"}}
 	case "/cases/{id}/reflection":
@@ -318,6 +363,14 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"name":"Org ` + uniq + `","type":"ngo","country":"FR","languages":["fr"]}`
 	case "POST /api/v1/organisations/{id}/users":
 		return `{"email":"a` + uniq + `@example.org","role":"viewer","password":"` + testPassword + `"}`
+	case "POST /api/v1/cases/{id}/residence":
+		return `{"status":"granted","permit_type":"personal_situation","valid_from":"2026-11-01","valid_until":"2027-10-31"}`
+	case "POST /api/v1/cases/{id}/proceedings":
+		return `{"kind":"civil","role":"claimant","authority":"City court","status":"planned"}`
+	case "PUT /api/v1/proceedings/{id}":
+		return `{"kind":"labour","role":"claimant","authority":"District labour court","status":"closed","closed_on":"2026-11-20","outcome":"wages awarded","revision":1}`
+	case "POST /api/v1/webhooks":
+		return `{"url":"https://hooks.example.org/` + uniq + `","events":["referral.answered"]}`
 	case "PATCH /api/v1/users/{id}":
 		return `{"name":"target"}`
 	case "POST /api/v1/assessments":
@@ -378,6 +431,11 @@ func (e *testEnv) caseworkerOf(org int) app.Caller {
 	return app.Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "test"}
 }
 
+func (e *testEnv) adminOf(org int) app.Caller {
+	u := e.users[fmt.Sprintf("admin@%d", org)]
+	return app.Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "test"}
+}
+
 // caseIn opens a case in organisation org, as its caseworker.
 func (e *testEnv) caseIn(t testing.TB, org int) *alliance.Case {
 	t.Helper()
@@ -433,6 +491,7 @@ var referredReads = map[string]map[alliance.Role]bool{
 	"GET /cases/{id}":                  orgReaders,
 	"GET /api/v1/cases/{id}":           orgReaders,
 	"GET /api/v1/cases/{id}/decisions": orgReaders,
+	"GET /api/v1/cases/{id}/legal":     orgReaders,
 }
 
 // TestAuthorisationReferred walks every route about one case × role, for a
@@ -502,8 +561,19 @@ func (e *testEnv) exerciseAt(t *testing.T, rt route, actor, path string) int {
 	if !isUnsafe(rt.method) {
 		return e.do(rt.method, path, s.cookie, "", "").Code
 	}
+	if uploadRoutes[rt.method+" "+rt.pattern] {
+		return e.uploadAt(t, rt, s, path, uploadContent(rt, uniq)).Code
+	}
 	if rt.api {
 		return e.do(rt.method, path, s.cookie, "application/json", e.apiBody(rt.method+" "+rt.pattern, uniq), "X-CSRF-Token", s.csrf).Code
 	}
 	return e.form(path, s.cookie, s.csrf, e.formBody(rt.pattern, uniq)).Code
+}
+
+// uploadContent is a valid file for an upload route.
+func uploadContent(rt route, uniq string) string {
+	if strings.HasSuffix(rt.pattern, "/documents") {
+		return "A payslip for March, written out by hand.\n"
+	}
+	return "prs_FirstName,cas_CaseId\nAna,I" + uniq + "\n"
 }

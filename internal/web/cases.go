@@ -22,11 +22,13 @@ import (
 // CasesPage lists the organisation's cases.
 type CasesPage struct {
 	*Base
-	Cases   []alliance.Case
-	Stages  []alliance.Stage
-	Filter  alliance.CaseFilter
-	Next    int64
-	CanOpen bool
+	Cases        []alliance.Case
+	Stages       []alliance.Stage
+	Exploitation []string
+	Members      []alliance.User // whom a case may be assigned to
+	Filter       alliance.CaseFilter
+	Next         int64
+	CanOpen      bool
 }
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +43,12 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	members, err := s.svc.Users(r.Context(), caller(r), caller(r).OrgID)
+	if err != nil {
+		return err
+	}
 	p := &CasesPage{Base: s.newBase(r, "cases.title"), Cases: list, Stages: alliance.Stages, Filter: f,
+		Exploitation: alliance.ExploitationTypes, Members: members,
 		CanOpen: alliance.Authorize(caller(r).Actor, alliance.ActCaseCreate, alliance.Resource{Type: "case", OrgID: caller(r).OrgID}).Allow}
 	if len(list) == f.Limit {
 		p.Next = list[len(list)-1].ID
@@ -218,6 +225,16 @@ type CasePage struct {
 	Perpetrators   []alliance.Perpetrator
 	Plans          []alliance.SupportPlan
 	PlanTypes      []string
+	Documents      []alliance.Document
+	DocumentKinds  []string
+	Residence      []alliance.Residence
+	Proceedings    []alliance.Proceeding
+	Legal          legalLists
+}
+
+// legalLists are the choices of the residence and proceeding forms.
+type legalLists struct {
+	ResidenceStatuses, PermitTypes, Kinds, Roles, Statuses []string
 }
 
 // caseView reads the case the path names, as the caller may see it.
@@ -265,7 +282,14 @@ func (s *Server) renderCaseWith(w http.ResponseWriter, r *http.Request, status i
 	if p.Plans, err = s.svc.SupportPlans(r.Context(), v); err != nil {
 		return err
 	}
-	p.PlanTypes = alliance.SupportPlanTypes
+	if p.Documents, err = s.svc.Documents(r.Context(), v); err != nil {
+		return err
+	}
+	if p.Residence, p.Proceedings, err = s.svc.ResidenceAndProceedings(r.Context(), v); err != nil {
+		return err
+	}
+	p.Legal = legalLists{alliance.ResidenceStatuses, alliance.PermitTypes, alliance.ProceedingKinds, alliance.ProceedingRoles, alliance.ProceedingStatuses}
+	p.PlanTypes, p.DocumentKinds = alliance.SupportPlanTypes, alliance.DocumentKinds
 	p.Today = time.Now().UTC().Format("2006-01-02")
 	if p.Reflection != nil {
 		end, _ := time.Parse("2006-01-02", p.Reflection.End)
@@ -423,10 +447,15 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) error {
 // ReferralsPage shows the referrals received and sent.
 type ReferralsPage struct {
 	*Base
-	Inbox, Outbox []alliance.Referral
-	OrgName       map[int64]string
-	CanAnswer     bool
+	Inbox, Outbox         []alliance.Referral
+	NextInbox, NextOutbox int64 // the last referral shown, when there may be more
+	InboxAfter            int64 // where the inbox page starts, to keep it on the outbox's "more" link
+	OrgName               map[int64]string
+	CanAnswer             bool
 }
+
+// referralsPerPage is how many referrals each box of the page shows.
+const referralsPerPage = 50
 
 func (s *Server) referralsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReferrals(w, r, http.StatusOK, s.newBase(r, "referrals.title"))
@@ -436,12 +465,26 @@ func (s *Server) renderReferrals(w http.ResponseWriter, r *http.Request, status 
 	ctx, c := r.Context(), caller(r)
 	p := &ReferralsPage{Base: b, OrgName: map[int64]string{},
 		CanAnswer: alliance.Authorize(c.Actor, alliance.ActReferralAnswer, alliance.Resource{Type: "referral", OrgID: c.OrgID}).Allow}
-	var err error
-	if p.Inbox, err = s.svc.Referrals(ctx, c, "inbox", ""); err != nil {
+	inAfter, err := int64Param(r, "inbox_after")
+	if err != nil {
 		return err
 	}
-	if p.Outbox, err = s.svc.Referrals(ctx, c, "outbox", ""); err != nil {
+	outAfter, err := int64Param(r, "outbox_after")
+	if err != nil {
 		return err
+	}
+	p.InboxAfter = inAfter
+	if p.Inbox, err = s.svc.ReferralPage(ctx, c, "inbox", "", inAfter, referralsPerPage); err != nil {
+		return err
+	}
+	if p.Outbox, err = s.svc.ReferralPage(ctx, c, "outbox", "", outAfter, referralsPerPage); err != nil {
+		return err
+	}
+	if len(p.Inbox) == referralsPerPage {
+		p.NextInbox = p.Inbox[len(p.Inbox)-1].ID
+	}
+	if len(p.Outbox) == referralsPerPage {
+		p.NextOutbox = p.Outbox[len(p.Outbox)-1].ID
 	}
 	partners, err := s.svc.Partners(ctx, c)
 	if err != nil {

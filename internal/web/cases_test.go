@@ -429,3 +429,34 @@ func TestEventsAndPerpetrators(t *testing.T) {
 		t.Errorf("after erasure: %+v", got)
 	}
 }
+
+// TestReferralPaging pages through an inbox with the API's keyset cursor:
+// every referral once, newest first, and no next page after the last.
+func TestReferralPaging(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	var want []int64
+	for i := 0; i < 5; i++ {
+		want = append([]int64{e.referral(t, 0, 1).ID}, want...)
+	}
+	shelter := e.client(t, "caseworker@1")
+	var got []int64
+	after := ""
+	for page := 0; page < 5; page++ {
+		var out struct {
+			Referrals []alliance.Referral `json:"referrals"`
+			Next      int64               `json:"next_after"`
+		}
+		json.Unmarshal(shelter.must(200, "GET", "/api/v1/referrals?box=inbox&limit=2"+after, ""), &out)
+		for _, r := range out.Referrals {
+			got = append(got, r.ID)
+		}
+		if out.Next == 0 {
+			break
+		}
+		after = "&after=" + itoa(out.Next)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paged inbox %v, want %v", got, want)
+	}
+	shelter.must(400, "GET", "/api/v1/referrals?box=inbox&after=999999", "")
+}

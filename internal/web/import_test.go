@@ -19,16 +19,28 @@ import (
 // a multipart form for the page.
 func (e *testEnv) upload(t *testing.T, rt route, s testSession, csv string) *httptest.ResponseRecorder {
 	t.Helper()
+	return e.uploadAt(t, rt, s, rt.pattern, csv)
+}
+
+// uploadAt sends content as the file of an upload route at path: an import
+// of people.csv, or a document note.txt of kind other.
+func (e *testEnv) uploadAt(t *testing.T, rt route, s testSession, path, content string) *httptest.ResponseRecorder {
+	t.Helper()
+	name, query := "people.csv", "?format=csv&name=people.csv"
+	if strings.HasSuffix(rt.pattern, "/documents") {
+		name, query = "note.txt", "?kind=other&name=note.txt"
+	}
 	if rt.api {
-		return e.do("POST", rt.pattern+"?format=csv&name=people.csv", s.cookie, "text/csv", csv, "X-CSRF-Token", s.csrf)
+		return e.do("POST", path+query, s.cookie, "text/plain", content, "X-CSRF-Token", s.csrf)
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", s.csrf)
-	fw, _ := mw.CreateFormFile("file", "people.csv")
-	fw.Write([]byte(csv))
+	mw.WriteField("kind", "other")
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write([]byte(content))
 	mw.Close()
-	return e.do("POST", rt.pattern, s.cookie, mw.FormDataContentType(), body.String())
+	return e.do("POST", path, s.cookie, mw.FormDataContentType(), body.String())
 }
 
 // countCases counts the cases of an organisation in the store.

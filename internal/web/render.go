@@ -235,6 +235,9 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
 		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})
 	}
+	if b.User.Role == alliance.RoleAdmin {
+		items = append(items, NavItem{Href: "/webhooks", Label: b.T("nav.webhooks")})
+	}
 	items = append(items, NavItem{Href: "/account", Label: b.T("nav.account")})
 	for i := range items {
 		items[i].Current = items[i].Href == current || (items[i].Href != "/" && strings.HasPrefix(current, items[i].Href+"/"))

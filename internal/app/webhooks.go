@@ -1,0 +1,183 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"alliance"
+	"alliance/internal/webhook"
+)
+
+const (
+	webhookTimeout    = 10 * time.Second
+	deliveriesPerRun  = 50 // deliveries one run of the job attempts
+	deliveriesPerView = 10 // latest deliveries shown with a webhook
+)
+
+// WebhookView is a webhook with its latest deliveries, as the
+// organisation's administrators see it.
+type WebhookView struct {
+	alliance.Webhook
+	Deliveries []alliance.Delivery `json:"deliveries"`
+}
+
+func webhookResource(org, id int64) alliance.Resource {
+	return alliance.Resource{Type: "webhook", ID: strconv.FormatInt(id, 10), OrgID: org}
+}
+
+// CreateWebhook adds a webhook to the caller's organisation with a new
+// random secret, which the result holds: it is shown this once.
+func (s *Service) CreateWebhook(ctx context.Context, c Caller, rawURL string, events []string) (*alliance.Webhook, error) {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	w := alliance.Webhook{OrgID: c.OrgID, URL: strings.TrimSpace(rawURL), Events: events, Secret: "whsec_" + hex.EncodeToString(secret),
+		CreatedBy: c.UserID, CreatedAt: s.now()}
+	if err := s.authorize(ctx, c, alliance.ActWebhookManage, webhookResource(c.OrgID, 0)); err != nil {
+		return nil, err
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.commit(ctx, c, alliance.ActWebhookManage, webhookResource(c.OrgID, 0), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		existing, err := tx.Webhooks(ctx, c.OrgID)
+		if err != nil {
+			return err
+		}
+		if active(existing) >= alliance.MaxWebhooksPerOrg {
+			return alliance.Invalid("url", "an organisation has at most %d webhooks; disable one first", alliance.MaxWebhooksPerOrg)
+		}
+		if err := tx.CreateWebhook(ctx, &w); err != nil {
+			return err
+		}
+		u, _ := url.Parse(w.URL)
+		e.ResourceID, e.Detail = strconv.FormatInt(w.ID, 10), "webhook to "+u.Host+" for "+strings.Join(w.Events, ", ")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+func active(ws []alliance.Webhook) int {
+	n := 0
+	for _, w := range ws {
+		if w.DisabledAt == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Webhooks lists the caller's organisation's webhooks, without their
+// secrets, each with its latest deliveries.
+func (s *Service) Webhooks(ctx context.Context, c Caller) ([]WebhookView, error) {
+	if err := s.authorize(ctx, c, alliance.ActWebhookManage, webhookResource(c.OrgID, 0)); err != nil {
+		return nil, err
+	}
+	ws, err := s.store.Webhooks(ctx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WebhookView, len(ws))
+	for i, w := range ws {
+		w.Secret = ""
+		out[i].Webhook = w
+		if out[i].Deliveries, err = s.store.Deliveries(ctx, w.ID, deliveriesPerView); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// DisableWebhook stops a webhook of the caller's organisation: nothing more
+// is sent to it, and deliveries still waiting are dropped.
+func (s *Service) DisableWebhook(ctx context.Context, c Caller, id int64) error {
+	w, err := s.store.Webhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	res := webhookResource(w.OrgID, id)
+	return s.change(ctx, c, alliance.ActWebhookManage, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if w.DisabledAt != nil {
+			return nil
+		}
+		e.Detail = "webhook disabled"
+		return tx.DisableWebhook(ctx, id, s.now())
+	})
+}
+
+// notify queues event for the webhooks of each organisation in orgs, in the
+// transaction of the change it tells of: the event goes out if and only if
+// the change is committed. The payload names records by id only.
+func (s *Service) notify(ctx context.Context, tx alliance.Tx, event string, payload map[string]any, orgs ...int64) error {
+	at := s.now()
+	payload["event"], payload["occurred_at"] = event, at.UTC().Format(time.RFC3339)
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	for i, org := range orgs {
+		if i > 0 && org == orgs[i-1] {
+			continue
+		}
+		if _, err := tx.EnqueueDeliveries(ctx, org, event, body, at); err != nil {
+			return fmt.Errorf("queue %s: %w", event, err)
+		}
+	}
+	return nil
+}
+
+// DeliverWebhooks attempts the deliveries that are due; the server runs it
+// every few seconds. A delivery that fails waits alliance.RetryDelay before
+// the next attempt, and is given up after alliance.MaxDeliveryAttempts.
+// Delivery is at least once: a receiver tells repeats by X-Alliance-Delivery.
+func (s *Service) DeliverWebhooks(ctx context.Context) error {
+	due, err := s.store.DueDeliveries(ctx, s.now(), deliveriesPerRun)
+	if err != nil {
+		return err
+	}
+	hooks := map[int64]*alliance.Webhook{}
+	for i := range due {
+		d := &due[i]
+		w, ok := hooks[d.WebhookID]
+		if !ok {
+			if w, err = s.store.Webhook(ctx, d.WebhookID); err != nil {
+				return err
+			}
+			hooks[d.WebhookID] = w
+		}
+		if err := s.attempt(ctx, w, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// attempt sends one delivery and records the outcome.
+func (s *Service) attempt(ctx context.Context, w *alliance.Webhook, d *alliance.Delivery) error {
+	status, sendErr := s.webhooks.Send(ctx, webhook.Request{URL: w.URL, Secret: w.Secret, Event: d.Event, Delivery: d.ID, Body: d.Payload})
+	if ctx.Err() != nil {
+		return ctx.Err() // shutting down: the delivery stays due
+	}
+	now := s.now()
+	d.Attempts++
+	d.LastStatus, d.LastError = status, ""
+	switch {
+	case sendErr == nil:
+		d.DeliveredAt = &now
+	case d.Attempts >= alliance.MaxDeliveryAttempts:
+		d.LastError, d.FailedAt = sendErr.Error(), &now
+		s.log.WarnContext(ctx, "webhook delivery given up", "webhook", w.ID, "delivery", d.ID, "err", sendErr)
+	default:
+		d.LastError, d.NextAt = sendErr.Error(), now.Add(alliance.RetryDelay(d.Attempts))
+	}
+	return s.store.Update(ctx, func(tx alliance.Tx) error { return tx.UpdateDelivery(ctx, d) })
+}
