@@ -15,6 +15,7 @@ const (
 	EventCaseCreated       = "case.created"
 	EventReferralSent      = "referral.sent"
 	EventReferralAnswered  = "referral.answered"
+	EventDigestDaily       = "digest.daily" // once a day: the organisation's deadlines and waiting referrals
 	ColWebhookSecret       = "webhooks.secret"
 	MaxWebhooksPerOrg      = 25
 	MaxDeliveryAttempts    = 12 // then the delivery is given up, about 17 hours after the first
@@ -24,7 +25,7 @@ const (
 )
 
 // WebhookEvents lists the events a webhook may subscribe to.
-var WebhookEvents = []string{EventCaseCreated, EventReferralSent, EventReferralAnswered}
+var WebhookEvents = []string{EventCaseCreated, EventReferralSent, EventReferralAnswered, EventDigestDaily}
 
 // Webhook is an organisation's endpoint that is told of events, each request
 // signed with HMAC-SHA256 under the webhook's secret.

@@ -19,7 +19,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--webhook-allow-private] [--db DB]")
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--digest-hour H] [--webhook-allow-private] [--db DB]")
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	trustProxy := fs.Bool("trust-proxy", false, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto")
 	debug := fs.Bool("debug", false, "log every request")
 	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
+	digestHour := fs.Int("digest-hour", 6, "hour of the day (UTC) when each organisation's daily digest goes to its digest.daily webhooks")
 	hooksPrivate := fs.Bool("webhook-allow-private", false, "let webhooks reach loopback and private addresses (an integration inside the deployment's own network)")
 	reflection := fs.Int("reflection-days", app.DefaultConfig().ReflectionDays, "length of the recovery and reflection period a positive reasonable-grounds decision starts (at least 30: CoE Convention Art. 13)")
 	if err := parse(fs, args); err != nil {
@@ -36,6 +37,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	steps, err := loadNextSteps(*nextSteps)
 	if err != nil {
 		return err
+	}
+	if *digestHour < 0 || *digestHour > 23 {
+		return errUsage{fmt.Sprintf("--digest-hour %d: give an hour from 0 to 23", *digestHour)}
 	}
 	if *reflection < 30 || *reflection > 365 {
 		return errUsage{fmt.Sprintf("--reflection-days %d: give 30 to 365 days (the Convention requires at least 30)", *reflection)}
@@ -75,6 +79,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
 	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
+	jobs.Daily(bg, reg, log, "digest", *digestHour, svc.SendDigests)
 	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
 		_, err := svc.EraseExpired(ctx)
 		return err

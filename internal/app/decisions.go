@@ -127,16 +127,8 @@ func (s *Service) Deadlines(ctx context.Context, c Caller) (*Dashboard, error) {
 	if err := s.authorize(ctx, c, alliance.ActCaseList, alliance.Resource{Type: "case", OrgID: c.OrgID}); err != nil {
 		return nil, err
 	}
-	starts, err := s.store.ReflectionStarts(ctx, c.OrgID)
+	d, err := s.dashboard(ctx, c.OrgID)
 	if err != nil {
-		return nil, err
-	}
-	today := s.now().UTC().Truncate(24 * time.Hour)
-	d := &Dashboard{Deadlines: deadlines(starts, today, s.cfg.ReflectionDays, s.cfg.ConclusiveWithinDays, s.cfg.DeadlineWarningDays)}
-	if d.PendingInbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{ToOrg: c.OrgID, Status: alliance.ReferralPending}); err != nil {
-		return nil, err
-	}
-	if d.PendingOutbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: c.OrgID, Status: alliance.ReferralPending}); err != nil {
 		return nil, err
 	}
 	if c.Role == alliance.RoleAdmin {
@@ -150,6 +142,23 @@ func (s *Service) Deadlines(ctx context.Context, c Caller) (*Dashboard, error) {
 				d.Overrides = append(d.Overrides, r)
 			}
 		}
+	}
+	return d, nil
+}
+
+// dashboard gathers an organisation's deadlines and waiting referrals.
+func (s *Service) dashboard(ctx context.Context, org int64) (*Dashboard, error) {
+	starts, err := s.store.ReflectionStarts(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	today := s.now().UTC().Truncate(24 * time.Hour)
+	d := &Dashboard{Deadlines: deadlines(starts, today, s.cfg.ReflectionDays, s.cfg.ConclusiveWithinDays, s.cfg.DeadlineWarningDays)}
+	if d.PendingInbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{ToOrg: org, Status: alliance.ReferralPending}); err != nil {
+		return nil, err
+	}
+	if d.PendingOutbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: org, Status: alliance.ReferralPending}); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

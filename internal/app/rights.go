@@ -121,6 +121,7 @@ type SubjectRecord struct {
 	Perpetrators []alliance.Perpetrator     `json:"perpetrators"`
 	Residence    []alliance.Residence       `json:"residence"`
 	Proceedings  []alliance.Proceeding      `json:"proceedings"`
+	Documents    []alliance.Document        `json:"documents"` // what is attached; the files are downloaded one by one
 	SupportPlans []alliance.SupportPlan     `json:"support_plans"`
 	Comments     []alliance.Comment         `json:"comments"`
 	Accesses     []alliance.AuditEntry      `json:"accesses"`
@@ -149,42 +150,34 @@ func (s *Service) SubjectAccess(ctx context.Context, c Caller, caseID int64) (*S
 }
 
 func (s *Service) gatherRecords(ctx context.Context, rec *SubjectRecord) error {
-	id := rec.Case.ID
-	var err error
-	if rec.Consents, err = s.store.Consents(ctx, id); err != nil {
-		return err
+	id, st := rec.Case.ID, s.store
+	for _, load := range []func() error{
+		func() (err error) { rec.Consents, err = st.Consents(ctx, id); return },
+		func() (err error) {
+			rec.Referrals, err = st.Referrals(ctx, alliance.ReferralFilter{CaseID: id, Limit: 1000})
+			return
+		},
+		func() (err error) { rec.Decisions, err = st.Decisions(ctx, id); return },
+		func() (err error) { rec.Extensions, err = st.Extensions(ctx, id); return },
+		func() (err error) { rec.Transitions, err = st.Transitions(ctx, id); return },
+		func() (err error) { rec.Events, err = st.Events(ctx, id); return },
+		func() (err error) { rec.Perpetrators, err = st.Perpetrators(ctx, id); return },
+		func() (err error) { rec.Residence, err = st.Residences(ctx, id); return },
+		func() (err error) { rec.Proceedings, err = st.Proceedings(ctx, id); return },
+		func() (err error) { rec.Documents, err = st.Documents(ctx, id); return },
+		func() (err error) { rec.SupportPlans, err = st.SupportPlans(ctx, id); return },
+		func() (err error) { rec.Comments, err = st.Comments(ctx, id); return },
+	} {
+		if err := load(); err != nil {
+			return err
+		}
 	}
-	if rec.Referrals, err = s.store.Referrals(ctx, alliance.ReferralFilter{CaseID: id, Limit: 1000}); err != nil {
-		return err
-	}
-	if rec.Decisions, err = s.store.Decisions(ctx, id); err != nil {
-		return err
-	}
-	if rec.Extensions, err = s.store.Extensions(ctx, id); err != nil {
-		return err
-	}
-	if rec.Transitions, err = s.store.Transitions(ctx, id); err != nil {
-		return err
-	}
-	if rec.Events, err = s.store.Events(ctx, id); err != nil {
-		return err
-	}
-	if rec.Perpetrators, err = s.store.Perpetrators(ctx, id); err != nil {
-		return err
-	}
-	if rec.Residence, err = s.store.Residences(ctx, id); err != nil {
-		return err
-	}
-	if rec.Proceedings, err = s.store.Proceedings(ctx, id); err != nil {
-		return err
-	}
-	if rec.SupportPlans, err = s.store.SupportPlans(ctx, id); err != nil {
-		return err
-	}
-	if rec.Comments, err = s.store.Comments(ctx, id); err != nil {
-		return err
-	}
-	list, err := s.store.Assessments(ctx, alliance.AssessmentFilter{OrgID: rec.Case.OrgID, CaseID: id, Limit: 1000})
+	return s.gatherScreenings(ctx, rec)
+}
+
+// gatherScreenings adds the case's screenings, with their answers, to rec.
+func (s *Service) gatherScreenings(ctx context.Context, rec *SubjectRecord) error {
+	list, err := s.store.Assessments(ctx, alliance.AssessmentFilter{OrgID: rec.Case.OrgID, CaseID: rec.Case.ID, Limit: 1000})
 	if err != nil {
 		return err
 	}

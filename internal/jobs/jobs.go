@@ -33,3 +33,37 @@ func Every(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name st
 		}
 	}()
 }
+
+// NextDaily returns the first time after now at hour:00 UTC.
+func NextDaily(now time.Time, hour int) time.Time {
+	now = now.UTC()
+	next := time.Date(now.Year(), now.Month(), now.Day(), hour, 0, 0, 0, time.UTC)
+	if !next.After(now) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next
+}
+
+// Daily runs fn every day at hour:00 UTC until ctx ends; a failed run is
+// logged and counted like Every's.
+func Daily(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name string, hour int, fn func(context.Context) error) {
+	go func() {
+		for {
+			t := time.NewTimer(time.Until(NextDaily(time.Now(), hour)))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+				err := fn(ctx)
+				if ctx.Err() != nil {
+					return
+				}
+				reg.ObserveJob(name, err)
+				if err != nil {
+					log.Error("background job failed", "job", name, "err", err)
+				}
+			}
+		}
+	}()
+}

@@ -43,3 +43,22 @@ func TestEveryRunsCountsAndStops(t *testing.T) {
 		t.Errorf("failures not counted:\n%s", b.String())
 	}
 }
+
+func TestNextDaily(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	for _, tc := range []struct {
+		now  time.Time
+		hour int
+		want time.Time
+	}{
+		{time.Date(2026, 11, 29, 6, 59, 59, 0, time.UTC), 7, time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC), 7, time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), 7, time.Date(2027, 1, 1, 7, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 29, 7, 30, 0, 0, paris), 7, time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)}, // 06:30 UTC
+		{time.Date(2026, 11, 29, 8, 30, 0, 0, paris), 7, time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)}, // 07:30 UTC
+	} {
+		if got := NextDaily(tc.now, tc.hour); !got.Equal(tc.want) {
+			t.Errorf("NextDaily(%v, %d) = %v, want %v", tc.now, tc.hour, got, tc.want)
+		}
+	}
+}

@@ -163,3 +163,62 @@ func TestRetryDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestDailyDigest: an organisation with a deadline and a referral waiting
+// gets one digest, by id and reference only; one with nothing to act on
+// gets none.
+func TestDailyDigest(t *testing.T) {
+	cfg := testConfig()
+	cfg.WebhookAllowPrivate = true
+	e := newTestEnv(t, cfg)
+	now := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
+	e.svc.SetClock(func() time.Time { return now })
+	ctx := context.Background()
+	busy, idle := newReceiver(t), newReceiver(t)
+	for org, rc := range map[int]*receiver{0: busy, 1: idle} {
+		if _, err := e.svc.CreateWebhook(ctx, e.adminOf(org), rc.srv.URL, []string{alliance.EventDigestDaily}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := e.decidedCase(t, 0) // reflection period 2026-11-01 to 2026-11-30
+	ref := e.referral(t, 1, 0)
+	if err := e.svc.SendDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.DeliverWebhooks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := busy.take()
+	if len(got) != 1 || got[0].event != alliance.EventDigestDaily {
+		t.Fatalf("the busy organisation got %v", got)
+	}
+	var d struct {
+		Date      string `json:"date"`
+		Deadlines []struct {
+			CaseID   int64  `json:"case_id"`
+			Kind     string `json:"kind"`
+			DaysLeft int    `json:"days_left"`
+		} `json:"deadlines"`
+		Waiting int `json:"referrals_waiting"`
+	}
+	json.Unmarshal(got[0].body, &d)
+	if d.Date != "2026-11-28" || d.Waiting != 1 || len(d.Deadlines) != 1 || d.Deadlines[0].CaseID != k.ID ||
+		d.Deadlines[0].Kind != "reflection_ends" || d.Deadlines[0].DaysLeft != 2 {
+		t.Errorf("digest %s", got[0].body)
+	}
+	if strings.Contains(string(got[0].body), "Popescu") {
+		t.Errorf("the digest names the person: %s", got[0].body)
+	}
+	// The referral's sender has one waiting for an answer.
+	if got := idle.take(); len(got) != 1 || !strings.Contains(string(got[0].body), `"referrals_sent":1`) {
+		t.Errorf("the sender got %v", got)
+	}
+	if _, err := e.svc.AnswerReferral(ctx, e.caseworkerOf(0), ref.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.SendDigests(ctx)
+	e.svc.DeliverWebhooks(ctx)
+	if got := idle.take(); len(got) != 0 {
+		t.Errorf("an organisation with nothing to act on got a digest: %s", got[0].body)
+	}
+}
