@@ -29,6 +29,10 @@ type CasesPage struct {
 	Filter       alliance.CaseFilter
 	Next         int64
 	CanOpen      bool
+	// DeadlinesOnly shows the cases with a deadline due within the warning
+	// days or past, instead of the list.
+	DeadlinesOnly bool
+	Deadlines     []app.Deadline
 }
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) error {
@@ -52,6 +56,13 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) error {
 		CanOpen: alliance.Authorize(caller(r).Actor, alliance.ActCaseCreate, alliance.Resource{Type: "case", OrgID: caller(r).OrgID}).Allow}
 	if len(list) == f.Limit {
 		p.Next = list[len(list)-1].ID
+	}
+	if r.URL.Query().Get("deadline") == "due" {
+		d, err := s.svc.Deadlines(r.Context(), caller(r))
+		if err != nil {
+			return err
+		}
+		p.DeadlinesOnly, p.Deadlines = true, d.Deadlines
 	}
 	return s.render(w, http.StatusOK, "cases", p)
 }

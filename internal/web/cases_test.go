@@ -460,3 +460,17 @@ func TestReferralPaging(t *testing.T) {
 	}
 	shelter.must(400, "GET", "/api/v1/referrals?box=inbox&after=999999", "")
 }
+
+// TestCasesDeadlineFilter: the case list filtered on deadlines shows the
+// case whose reflection period ends within the week or has ended, and not
+// the others.
+func TestCasesDeadlineFilter(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	due := e.decidedCase(t, 0) // the period ended on 2026-11-30: due, or past and still shown
+	other := e.caseIn(t, 0)
+	s := e.session("caseworker@0")
+	body := e.do("GET", "/cases?deadline=due", s.cookie, "", "").Body.String()
+	if !strings.Contains(body, `href="/cases/`+itoa(due.ID)+`"`) || strings.Contains(body, `href="/cases/`+itoa(other.ID)+`"`) {
+		t.Errorf("the deadline filter shows the wrong cases:\n%s", body)
+	}
+}
