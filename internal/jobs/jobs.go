@@ -21,13 +21,8 @@ func Every(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name st
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				err := fn(ctx)
-				if ctx.Err() != nil {
+				if !runOnce(ctx, reg, log, name, fn) {
 					return
-				}
-				reg.ObserveJob(name, err)
-				if err != nil {
-					log.Error("background job failed", "job", name, "err", err)
 				}
 			}
 		}
@@ -55,15 +50,24 @@ func Daily(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name st
 				t.Stop()
 				return
 			case <-t.C:
-				err := fn(ctx)
-				if ctx.Err() != nil {
+				if !runOnce(ctx, reg, log, name, fn) {
 					return
-				}
-				reg.ObserveJob(name, err)
-				if err != nil {
-					log.Error("background job failed", "job", name, "err", err)
 				}
 			}
 		}
 	}()
+}
+
+// runOnce runs fn, counts and logs a failure, and reports whether the jobs
+// should go on (ctx has not ended).
+func runOnce(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name string, fn func(context.Context) error) bool {
+	err := fn(ctx)
+	if ctx.Err() != nil {
+		return false
+	}
+	reg.ObserveJob(name, err)
+	if err != nil {
+		log.Error("background job failed", "job", name, "err", err)
+	}
+	return true
 }

@@ -530,23 +530,10 @@ func TestAuthorisationReferred(t *testing.T) {
 // accepted; withdrawn then withdraws the consent.
 func (e *testEnv) referredCase(t testing.TB, withdrawn bool) *alliance.Case {
 	t.Helper()
-	ctx := context.Background()
 	k := e.caseIn(t, 1)
-	groups := []string{alliance.GroupIdentity, alliance.GroupDecisions}
-	con, err := e.svc.RecordConsent(ctx, e.caseworkerOf(1), k.ID, alliance.Consent{Services: true, Method: alliance.ConsentSigned, Language: "ro",
-		Shares: []alliance.ConsentShare{{OrgID: e.orgs[0].ID, Groups: groups}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := e.svc.Refer(ctx, e.caseworkerOf(1), k.ID, alliance.Referral{ToOrg: e.orgs[0].ID, Reason: "Other", Urgency: "routine", Groups: groups})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.AnswerReferral(ctx, e.caseworkerOf(0), ref.ID, true, ""); err != nil {
-		t.Fatal(err)
-	}
+	con := e.shareWith(t, k, alliance.GroupIdentity, alliance.GroupDecisions)
 	if withdrawn {
-		if err := e.svc.WithdrawConsent(ctx, e.caseworkerOf(1), k.ID, con.ID); err != nil {
+		if err := e.svc.WithdrawConsent(context.Background(), e.caseworkerOf(1), k.ID, con.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,10 +12,10 @@ import (
 
 // shareWith records a consent sharing groups of case k of organisation 1
 // with organisation 0, refers the case there and has it accepted.
-func (e *testEnv) shareWith(t *testing.T, k *alliance.Case, groups ...string) {
+func (e *testEnv) shareWith(t testing.TB, k *alliance.Case, groups ...string) *alliance.Consent {
 	t.Helper()
 	ctx := context.Background()
-	_, err := e.svc.RecordConsent(ctx, e.caseworkerOf(1), k.ID, alliance.Consent{Services: true, Method: alliance.ConsentSigned, Language: "ro",
+	con, err := e.svc.RecordConsent(ctx, e.caseworkerOf(1), k.ID, alliance.Consent{Services: true, Method: alliance.ConsentSigned, Language: "ro",
 		Shares: []alliance.ConsentShare{{OrgID: e.orgs[0].ID, Groups: groups}}})
 	if err != nil {
 		t.Fatal(err)
@@ -27,6 +27,7 @@ func (e *testEnv) shareWith(t *testing.T, k *alliance.Case, groups ...string) {
 	if _, err := e.svc.AnswerReferral(ctx, e.caseworkerOf(0), ref.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
+	return con
 }
 
 // TestDocuments attaches files through the API: the type is detected from
