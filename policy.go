@@ -54,6 +54,10 @@ const (
 
 	// Integration: webhooks that tell an organisation's systems of events.
 	ActWebhookManage Action = "webhook.manage" // list, add and disable webhooks, see deliveries
+
+	// Prevent: screening names of employers, recruiters and suppliers
+	// against watch lists.
+	ActWatchListScreen Action = "watchlist.screen"
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -145,6 +149,8 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 		if !a.Role.ReadsPersonalData() {
 			return deny("analysts work with statistics, not with people's answers")
 		}
+		return allow("member of the organisation")
+	case ActWatchListScreen:
 		return allow("member of the organisation")
 	case ActCaseList, ActCaseRead, ActReferralList:
 		if !a.Role.ReadsPersonalData() {

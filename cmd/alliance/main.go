@@ -56,6 +56,7 @@ func commands() []command {
 		{"key rotate", "re-encrypt identity fields under a new data key (safe while serving)", cmdKeyRotate},
 		{"backup", "write a consistent copy of a SQLite database", cmdBackup},
 		{"assess", "explain an assessment against the ILO indicators (JSON in, JSON out)", cmdAssess},
+		{"screen", "screen names (CSV) against watch lists in any script; hits as CSV", cmdScreen},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -15,11 +15,12 @@ import (
 	"alliance/internal/interview"
 	"alliance/internal/jobs"
 	"alliance/internal/metrics"
+	"alliance/internal/screening"
 	"alliance/internal/web"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--digest-hour H] [--webhook-allow-private] [--db DB]")
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--digest-hour H] [--watch-list FILE ...] [--webhook-allow-private] [--db DB]")
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -30,6 +31,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
 	digestHour := fs.Int("digest-hour", 6, "hour of the day (UTC) when each organisation's daily digest goes to its digest.daily webhooks")
 	hooksPrivate := fs.Bool("webhook-allow-private", false, "let webhooks reach loopback and private addresses (an integration inside the deployment's own network)")
+	var watch screenListFlags
+	fs.Var(&watch, "watch-list", "a watch list to screen names against (CSV, OpenSanctions FtM JSON lines or targets.simple.csv; repeat for several; builtin:sample is a synthetic demo list)")
 	reflection := fs.Int("reflection-days", app.DefaultConfig().ReflectionDays, "length of the recovery and reflection period a positive reasonable-grounds decision starts (at least 30: CoE Convention Art. 13)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -63,6 +66,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	cfg.WebhookAllowPrivate = *hooksPrivate
 	svc := newService(o, cfg, log)
 	svc.SetInterview(interview.Builtin(), steps)
+	if len(watch) == 0 && *demo {
+		watch = screenListFlags{screenSampleList}
+	}
+	lists, err := loadScreenLists(watch, time.Now())
+	if err != nil {
+		return err
+	}
+	svc.SetWatchLists(screening.NewScreener(lists...))
 	if *demo {
 		if err := seedDemo(ctx, e, svc); err != nil {
 			return err

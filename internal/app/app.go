@@ -13,6 +13,7 @@ import (
 	"alliance"
 	"alliance/internal/credential"
 	"alliance/internal/interview"
+	"alliance/internal/screening"
 	"alliance/internal/webhook"
 )
 
@@ -72,6 +73,7 @@ type Service struct {
 	questions *interview.Questionnaire
 	nextSteps *interview.NextSteps
 	webhooks  *webhook.Sender
+	watch     *screening.Screener // the watch lists in force; nil: none
 }
 
 // New returns a service over store.

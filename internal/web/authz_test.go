@@ -34,6 +34,9 @@ var orgReaders = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleC
 // orgAdmins are the administrators of the organisation itself.
 var orgAdmins = map[alliance.Role]bool{alliance.RoleAdmin: true}
 
+// members are the members of an organisation: everyone but the superadmin.
+var members = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleAnalyst: true, alliance.RoleViewer: true}
+
 // interviewers may start and answer screenings.
 var interviewers = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true}
 
@@ -122,6 +125,9 @@ var expectations = map[string]rule{
 	"POST /api/v1/cases/{id}/residence":               {interviewers, nobody},
 	"POST /api/v1/cases/{id}/proceedings":             {interviewers, nobody},
 	"PUT /api/v1/proceedings/{id}":                    {interviewers, nobody},
+	"GET /watchlist":                                  {members, members},
+	"POST /watchlist":                                 {members, members},
+	"POST /api/v1/watchlist/screen":                   {members, members},
 	"GET /webhooks":                                   {orgAdmins, orgAdmins},
 	"POST /webhooks":                                  {orgAdmins, orgAdmins},
 	"POST /webhooks/{id}/disable":                     {orgAdmins, nobody},
@@ -328,6 +334,8 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 		return url.Values{"worker_lang": {"ar"}}
 	case "/cases", "/cases/{id}/edit":
 		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}, "confirm_new": {"on"}, "revision": {"1"}}
+	case "/watchlist":
+		return url.Values{"name": {"Zarvelin Textile"}, "country": {"TR"}}
 	case "/webhooks":
 		return url.Values{"url": {"https://hooks.example.org/" + uniq}, "events": {alliance.EventCaseCreated, alliance.EventReferralSent}}
 	case "/cases/{id}/residence":
@@ -369,6 +377,8 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"kind":"civil","role":"claimant","authority":"City court","status":"planned"}`
 	case "PUT /api/v1/proceedings/{id}":
 		return `{"kind":"labour","role":"claimant","authority":"District labour court","status":"closed","closed_on":"2026-11-20","outcome":"wages awarded","revision":1}`
+	case "POST /api/v1/watchlist/screen":
+		return `{"names":[{"id":"s1","name":"Bramkovskij Agrokompleks"}]}`
 	case "POST /api/v1/webhooks":
 		return `{"url":"https://hooks.example.org/` + uniq + `","events":["referral.answered"]}`
 	case "PATCH /api/v1/users/{id}":
@@ -561,6 +571,9 @@ func (e *testEnv) exerciseAt(t *testing.T, rt route, actor, path string) int {
 func uploadContent(rt route, uniq string) string {
 	if strings.HasSuffix(rt.pattern, "/documents") {
 		return "A payslip for March, written out by hand.\n"
+	}
+	if rt.pattern == "/watchlist" {
+		return "id,name,country\nq1,Zarvelin Textile,TR\n"
 	}
 	return "prs_FirstName,cas_CaseId\nAna,I" + uniq + "\n"
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"alliance/internal/screening"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -84,6 +85,7 @@ func newTestEnv(t testing.TB, cfg app.Config) *testEnv {
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := app.New(st, cfg, log)
+	svc.SetWatchLists(screening.NewScreener(screening.SampleList(time.Now())))
 	srv, err := New(svc, metrics.New(), log, Options{Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // uploadRoutes are the routes that take a file: their bodies may be as large
 // as Options.MaxUploadBytes, and the API one takes the file as the body.
 var uploadRoutes = map[string]bool{"POST /cases/import": true, "POST /api/v1/cases/import": true,
-	"POST /cases/{id}/documents": true, "POST /api/v1/cases/{id}/documents": true}
+	"POST /cases/{id}/documents": true, "POST /api/v1/cases/{id}/documents": true, "POST /watchlist": true}
 
 // uploadTypes maps the media types an import accepts to its format.
 var uploadTypes = map[string]string{

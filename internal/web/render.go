@@ -232,6 +232,9 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 		items = append(items, NavItem{Href: "/screenings", Label: b.T("nav.screenings")},
 			NavItem{Href: "/cases", Label: b.T("nav.cases")}, NavItem{Href: "/referrals", Label: b.T("nav.referrals")})
 	}
+	if b.User.Role != alliance.RoleSuperadmin {
+		items = append(items, NavItem{Href: "/watchlist", Label: b.T("nav.watchlist")})
+	}
 	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
 		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})
 	}
