@@ -68,14 +68,16 @@ const (
 	GroupContact     = "contact"     // telephone, email, address
 	GroupContext     = "context"     // trafficking status, exploitation, control, industry, recruitment
 	GroupAssessments = "assessments" // screening interviews and their results
-	GroupDecisions   = "decisions"   // reasonable and conclusive grounds, reflection period, residence status, proceedings
+	GroupDecisions   = "decisions"   // reasonable and conclusive grounds, reflection period
+	GroupLegal       = "legal"       // residence status and proceedings
 	GroupSupport     = "support"     // support plans
 	GroupComments    = "comments"
 	GroupDocuments   = "documents" // files attached to the case
 )
 
 // FieldGroups lists every group in display order.
-var FieldGroups = []string{GroupIdentity, GroupContact, GroupContext, GroupAssessments, GroupDecisions, GroupSupport, GroupComments, GroupDocuments}
+var FieldGroups = []string{GroupIdentity, GroupContact, GroupContext, GroupAssessments, GroupDecisions, GroupLegal, GroupSupport,
+	GroupComments, GroupDocuments}
 
 // ValidateGroups checks a list of field groups: known, not repeated, at least one.
 func ValidateGroups(field string, groups []string) error {

@@ -101,6 +101,10 @@ type Reader interface {
 	Documents(ctx context.Context, caseID int64) ([]Document, error)
 	// Document returns a document with its name, note and content opened.
 	Document(ctx context.Context, id int64) (*Document, error)
+	// DocumentCase returns the case a document is attached to, without
+	// opening anything: what a caller may see is decided before the content
+	// is read. ErrNotFound when the document is missing.
+	DocumentCase(ctx context.Context, id int64) (int64, error)
 
 	// Webhooks lists the webhooks of an organisation, oldest first, the
 	// disabled ones too, with their secrets opened.

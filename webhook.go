@@ -12,13 +12,17 @@ import (
 // names records by id only, never a person: the receiver reads what it may
 // through the API, under the same policy and audit as everyone else.
 const (
-	EventCaseCreated       = "case.created"
-	EventReferralSent      = "referral.sent"
-	EventReferralAnswered  = "referral.answered"
-	EventDigestDaily       = "digest.daily" // once a day: the organisation's deadlines and waiting referrals
-	ColWebhookSecret       = "webhooks.secret"
-	MaxWebhooksPerOrg      = 25
-	MaxDeliveryAttempts    = 12 // then the delivery is given up, about 17 hours after the first
+	EventCaseCreated      = "case.created"
+	EventReferralSent     = "referral.sent"
+	EventReferralAnswered = "referral.answered"
+	EventDigestDaily      = "digest.daily" // once a day: the organisation's deadlines and waiting referrals
+	ColWebhookSecret      = "webhooks.secret"
+	MaxWebhooksPerOrg     = 25
+	MaxDeliveryAttempts   = 12 // then the delivery is given up, about 17 hours after the first
+	// DuePerWebhook is how many due deliveries of one webhook a store
+	// lists at once, so that one webhook's backlog does not hold back the
+	// others'.
+	DuePerWebhook          = 20
 	webhookURLMaxLength    = 2000
 	webhookRetryFirstDelay = 30 * time.Second
 	webhookRetryMaxDelay   = 12 * time.Hour

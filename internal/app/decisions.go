@@ -146,6 +146,10 @@ func (s *Service) Deadlines(ctx context.Context, c Caller) (*Dashboard, error) {
 	return d, nil
 }
 
+// pendingShown is how many waiting referrals the dashboard and the digest
+// read: the most a store lists at once.
+const pendingShown = 1000
+
 // dashboard gathers an organisation's deadlines and waiting referrals.
 func (s *Service) dashboard(ctx context.Context, org int64) (*Dashboard, error) {
 	starts, err := s.store.ReflectionStarts(ctx, org)
@@ -154,10 +158,12 @@ func (s *Service) dashboard(ctx context.Context, org int64) (*Dashboard, error) 
 	}
 	today := s.now().UTC().Truncate(24 * time.Hour)
 	d := &Dashboard{Deadlines: deadlines(starts, today, s.cfg.ReflectionDays, s.cfg.ConclusiveWithinDays, s.cfg.DeadlineWarningDays)}
-	if d.PendingInbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{ToOrg: org, Status: alliance.ReferralPending}); err != nil {
+	// As many as a store lists at once: the digest counts them and names
+	// the oldest waiting, which would be cut off first.
+	if d.PendingInbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{ToOrg: org, Status: alliance.ReferralPending, Limit: pendingShown}); err != nil {
 		return nil, err
 	}
-	if d.PendingOutbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: org, Status: alliance.ReferralPending}); err != nil {
+	if d.PendingOutbox, err = s.store.Referrals(ctx, alliance.ReferralFilter{FromOrg: org, Status: alliance.ReferralPending, Limit: pendingShown}); err != nil {
 		return nil, err
 	}
 	return d, nil

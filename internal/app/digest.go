@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"alliance"
@@ -54,25 +56,29 @@ func (s *Service) SendDigests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var errs []error
 	for _, o := range orgs {
-		d, err := s.digestOf(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		if d.empty() {
-			continue
-		}
-		body, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		err = s.store.Update(ctx, func(tx alliance.Tx) error {
-			_, err := tx.EnqueueDeliveries(ctx, o.ID, alliance.EventDigestDaily, body, s.now())
-			return err
-		})
-		if err != nil {
-			return err
+		if err := s.sendDigest(ctx, o.ID); err != nil {
+			// The others still get theirs; the job reports every failure.
+			errs = append(errs, fmt.Errorf("digest of organisation %d: %w", o.ID, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// sendDigest queues the digest of one organisation, when it has something
+// to say.
+func (s *Service) sendDigest(ctx context.Context, org int64) error {
+	d, err := s.digestOf(ctx, org)
+	if err != nil || d.empty() {
+		return err
+	}
+	body, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx alliance.Tx) error {
+		_, err := tx.EnqueueDeliveries(ctx, org, alliance.EventDigestDaily, body, s.now())
+		return err
+	})
 }

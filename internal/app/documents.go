@@ -50,6 +50,9 @@ func (s *Service) AddDocument(ctx context.Context, c Caller, caseID int64, in al
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		if err := tx.AddDocument(ctx, &d); err != nil {
 			return err
 		}
@@ -75,11 +78,11 @@ func (s *Service) Documents(ctx context.Context, v *CaseView) ([]alliance.Docume
 // Document returns one document with its content, when the caller sees the
 // documents of its case; every such read is audited.
 func (s *Service) Document(ctx context.Context, c Caller, id int64) (*alliance.Document, error) {
-	d, err := s.store.Document(ctx, id)
+	caseID, err := s.store.DocumentCase(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.Case(ctx, c, d.CaseID)
+	v, err := s.Case(ctx, c, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,22 +98,25 @@ func (s *Service) Document(ctx context.Context, c Caller, id int64) (*alliance.D
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return s.store.Document(ctx, id)
 }
 
 // DeleteDocument removes a document from a case of the caller's
 // organisation, for good.
 func (s *Service) DeleteDocument(ctx context.Context, c Caller, id int64) error {
-	d, err := s.store.Document(ctx, id)
+	caseID, err := s.store.DocumentCase(ctx, id)
 	if err != nil {
 		return err
 	}
-	k, err := s.writableCase(ctx, c, d.CaseID)
+	k, err := s.writableCase(ctx, c, caseID)
 	if err != nil {
 		return err
 	}
 	return s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
-		e.Detail = fmt.Sprintf("document %d deleted (%s)", id, d.Kind)
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
+		e.Detail = fmt.Sprintf("document %d deleted", id)
 		return tx.DeleteDocument(ctx, id)
 	})
 }

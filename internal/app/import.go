@@ -23,7 +23,7 @@ type ImportResult struct {
 // one transaction: when any row is wrong, or a case id is already a reference
 // of the organisation, nothing is stored and the *htcds.ImportError lists
 // the faults. Imported cases open at the stage their HTCDS status stands for;
-// each has a transition that names the file and row. The import is audited
+// each has a transition that names its row. The import is audited
 // as one entry with the range of case ids.
 func (s *Service) ImportCases(ctx context.Context, c Caller, file, format string, r io.Reader) (*ImportResult, error) {
 	res := alliance.Resource{Type: "case", OrgID: c.OrgID}
@@ -42,8 +42,10 @@ func (s *Service) ImportCases(ctx context.Context, c Caller, file, format string
 				return err
 			}
 		}
-		e.Detail = fmt.Sprintf("HTCDS import of %d cases (ids %d to %d), %d events, %d perpetrators from %s (%s)",
-			out.Cases, out.FirstID, out.LastID, out.Events, out.Perpetrators, file, format)
+		// Not the file's name: it is chosen by people and may name one,
+		// and the audit log is never erased.
+		e.Detail = fmt.Sprintf("HTCDS import of %d cases (ids %d to %d), %d events, %d perpetrators (%s)",
+			out.Cases, out.FirstID, out.LastID, out.Events, out.Perpetrators, format)
 		return nil
 	})
 	if err != nil {
@@ -73,7 +75,7 @@ func (s *Service) importOne(ctx context.Context, tx alliance.Tx, c Caller, file 
 	if err := tx.SetNameTokens(ctx, k.ID, nameTokens(k.Person)); err != nil {
 		return err
 	}
-	reason := fmt.Sprintf("imported from %s, row %d", file, rec.Row)
+	reason := fmt.Sprintf("imported (HTCDS, row %d)", rec.Row)
 	if err := tx.AddTransition(ctx, &alliance.Transition{CaseID: k.ID, To: k.Stage, Reason: reason, By: c.UserID, At: now}); err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func (s *Service) UpdateProceeding(ctx context.Context, c Caller, id int64, in a
 // with whom the decisions are shared. The read is part of the case's,
 // already audited.
 func (s *Service) ResidenceAndProceedings(ctx context.Context, v *CaseView) ([]alliance.Residence, []alliance.Proceeding, error) {
-	if !slices.Contains(v.Groups, alliance.GroupDecisions) {
+	if !slices.Contains(v.Groups, alliance.GroupLegal) {
 		return nil, nil, nil
 	}
 	rs, err := s.store.Residences(ctx, v.ID)

@@ -130,7 +130,7 @@ func TestLegalRecords(t *testing.T) {
 }
 
 // TestLegalVisibility checks that a referred organisation sees the residence
-// steps and proceedings only when the decisions are shared with it, and never
+// steps and proceedings only when the legal part is shared with it, and never
 // writes them.
 func TestLegalVisibility(t *testing.T) {
 	e := newScreeningEnv(t)
@@ -143,8 +143,12 @@ func TestLegalVisibility(t *testing.T) {
 		t.Errorf("a receiver without the decisions sees %d residence steps and %d proceedings, want none", r, q)
 	}
 	e.refer(k.ID, alliance.GroupIdentity, alliance.GroupDecisions)
+	if r, q := e.legalSeen(e.otherCaseworker, k.ID); r != 0 || q != 0 {
+		t.Errorf("a receiver with the decisions but not the legal part sees %d residence steps and %d proceedings, want none", r, q)
+	}
+	e.refer(k.ID, alliance.GroupIdentity, alliance.GroupLegal)
 	if r, q := e.legalSeen(e.otherCaseworker, k.ID); r != 1 || q != 1 {
-		t.Errorf("a receiver with the decisions sees %d residence steps and %d proceedings, want 1 and 1", r, q)
+		t.Errorf("a receiver with the legal part sees %d residence steps and %d proceedings, want 1 and 1", r, q)
 	}
 
 	// Seeing is not writing: only the holder records and changes them.

@@ -36,6 +36,9 @@ func (s *Service) AddComment(ctx context.Context, c Caller, caseID int64, text s
 	}
 	cm := &alliance.Comment{CaseID: caseID, Text: text, By: c.UserID, At: s.now()}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		e.Detail = "comment"
 		return tx.AddComment(ctx, cm)
 	})
@@ -68,6 +71,9 @@ func (s *Service) CreateSupportPlan(ctx context.Context, c Caller, caseID int64,
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		e.Detail = "support plan " + p.Type
 		return tx.CreateSupportPlan(ctx, &p)
 	})
@@ -96,6 +102,9 @@ func (s *Service) UpdateSupportPlan(ctx context.Context, c Caller, id int64, in 
 	}
 	var out alliance.SupportPlan
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		p, err := tx.SupportPlan(ctx, id)
 		if err != nil {
 			return err
@@ -137,6 +146,9 @@ func (s *Service) AddEvent(ctx context.Context, c Caller, caseID int64, in allia
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		e.Detail = "event " + ev.Type
 		return tx.AddEvent(ctx, &ev)
 	})
@@ -160,6 +172,9 @@ func (s *Service) AddPerpetrator(ctx context.Context, c Caller, caseID int64, in
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseUpdate, caseResource(k), func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := stillWritable(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		e.Detail = "perpetrator (" + p.Kind + ")"
 		return tx.AddPerpetrator(ctx, &p)
 	})

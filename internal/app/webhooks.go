@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"alliance"
@@ -17,8 +19,10 @@ import (
 
 const (
 	webhookTimeout    = 10 * time.Second
-	deliveriesPerRun  = 50 // deliveries one run of the job attempts
-	deliveriesPerView = 10 // latest deliveries shown with a webhook
+	deliveriesPerRun  = 500                    // due deliveries one run of the job reads
+	perWebhookPerRun  = alliance.DuePerWebhook // of which it attempts at most this many per webhook
+	webhooksAtOnce    = 4                      // webhooks served side by side
+	deliveriesPerView = 10                     // latest deliveries shown with a webhook
 )
 
 // WebhookView is a webhook with its latest deliveries, as the
@@ -44,6 +48,9 @@ func (s *Service) CreateWebhook(ctx context.Context, c Caller, rawURL string, ev
 	}
 	if err := w.Validate(); err != nil {
 		return nil, err
+	}
+	if u, _ := url.Parse(w.URL); u.Scheme != "https" && !s.cfg.WebhookAllowPrivate {
+		return nil, alliance.Invalid("url", "give an https:// address: the requests carry what happened to people's cases")
 	}
 	err := s.commit(ctx, c, alliance.ActWebhookManage, webhookResource(c.OrgID, 0), func(tx alliance.Tx, e *alliance.AuditEntry) error {
 		existing, err := tx.Webhooks(ctx, c.OrgID)
@@ -139,21 +146,49 @@ func (s *Service) notify(ctx context.Context, tx alliance.Tx, event string, payl
 // every few seconds. A delivery that fails waits alliance.RetryDelay before
 // the next attempt, and is given up after alliance.MaxDeliveryAttempts.
 // Delivery is at least once: a receiver tells repeats by X-Alliance-Delivery.
+//
+// Webhooks are served side by side, a few at a time and at most
+// perWebhookPerRun deliveries each per run, so that one organisation's flood
+// (an import of many cases) or one slow endpoint does not hold back the
+// others' events.
 func (s *Service) DeliverWebhooks(ctx context.Context) error {
 	due, err := s.store.DueDeliveries(ctx, s.now(), deliveriesPerRun)
 	if err != nil {
 		return err
 	}
-	hooks := map[int64]*alliance.Webhook{}
+	byHook := map[int64][]*alliance.Delivery{}
+	var order []int64
 	for i := range due {
-		d := &due[i]
-		w, ok := hooks[d.WebhookID]
-		if !ok {
-			if w, err = s.store.Webhook(ctx, d.WebhookID); err != nil {
-				return err
-			}
-			hooks[d.WebhookID] = w
+		id := due[i].WebhookID
+		if len(byHook[id]) == 0 {
+			order = append(order, id)
 		}
+		if len(byHook[id]) < perWebhookPerRun {
+			byHook[id] = append(byHook[id], &due[i])
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(order))
+	slots := make(chan struct{}, webhooksAtOnce)
+	for i, id := range order {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			errs[i] = s.deliverTo(ctx, id, byHook[id])
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// deliverTo attempts deliveries of one webhook, in order.
+func (s *Service) deliverTo(ctx context.Context, hookID int64, ds []*alliance.Delivery) error {
+	w, err := s.store.Webhook(ctx, hookID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
 		if err := s.attempt(ctx, w, d); err != nil {
 			return err
 		}
@@ -174,10 +209,10 @@ func (s *Service) attempt(ctx context.Context, w *alliance.Webhook, d *alliance.
 	case sendErr == nil:
 		d.DeliveredAt = &now
 	case d.Attempts >= alliance.MaxDeliveryAttempts:
-		d.LastError, d.FailedAt = sendErr.Error(), &now
+		d.LastError, d.FailedAt = webhook.Reason(sendErr), &now
 		s.log.WarnContext(ctx, "webhook delivery given up", "webhook", w.ID, "delivery", d.ID, "err", sendErr)
 	default:
-		d.LastError, d.NextAt = sendErr.Error(), now.Add(alliance.RetryDelay(d.Attempts))
+		d.LastError, d.NextAt = webhook.Reason(sendErr), now.Add(alliance.RetryDelay(d.Attempts))
 	}
 	return s.store.Update(ctx, func(tx alliance.Tx) error { return tx.UpdateDelivery(ctx, d) })
 }

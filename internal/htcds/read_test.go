@@ -1,8 +1,10 @@
 package htcds
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -252,5 +254,39 @@ func TestImportErrorCapsTheList(t *testing.T) {
 	}
 	if !strings.Contains(ie.Error(), "p.csv [cases], row 2, prs_Gender") || !strings.Contains(ie.Error(), fmt.Sprintf("and %d more", MaxErrors+49)) {
 		t.Errorf("message %q", ie.Error())
+	}
+}
+
+// TestReadXLSXRefusesZipBombs: a small upload that unpacks to far more than
+// a workbook needs is refused before excelize reads it.
+func TestReadXLSXRefusesZipBombs(t *testing.T) {
+	good := exportXLSX(t, sampleCase())
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, _ := zw.Create(f.Name)
+		rc, _ := f.Open()
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	w, _ := zw.Create("xl/media/junk.bin")
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 64; i++ {
+		w.Write(zeros)
+	}
+	zw.Close()
+	if buf.Len() > 1<<20 {
+		t.Fatalf("the bomb is %d bytes; it should be small", buf.Len())
+	}
+	_, err = Read("bomb.xlsx", FormatXLSX, bytes.NewReader(buf.Bytes()))
+	if ie, ok := AsImportError(err); !ok || !strings.Contains(ie.Errors[0].Reason, "unpacks to more than") {
+		t.Errorf("a zip bomb: %v", err)
+	}
+	if _, err := Read("good.xlsx", FormatXLSX, bytes.NewReader(good)); err != nil {
+		t.Errorf("a plain workbook: %v", err)
 	}
 }

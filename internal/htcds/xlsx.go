@@ -1,6 +1,8 @@
 package htcds
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -11,16 +13,59 @@ import (
 )
 
 // Limits on what an XLSX import may unpack, so that a small zip bomb cannot
-// exhaust memory.
+// exhaust memory or disk. excelize spills sheets and shared strings larger
+// than xlsxUnzipXMLLimit to temporary files, and reads every other part of
+// the workbook into memory: those are held to xlsxOtherLimit in all.
 const (
-	xlsxUnzipLimit    = 512 << 20
-	xlsxUnzipXMLLimit = 16 << 20 // larger sheets are read from a temporary file
+	xlsxMaxBytes      = 128 << 20 // the file itself
+	xlsxUnzipLimit    = 512 << 20 // all parts, unpacked
+	xlsxUnzipXMLLimit = 16 << 20
+	xlsxOtherLimit    = 32 << 20
+	xlsxMaxParts      = 1000
 )
+
+// CheckWorkbook refuses a workbook that would unpack to more than the
+// limits above, from the sizes its zip directory declares (Go's zip reader
+// refuses an entry that unpacks to more than it declared).
+func CheckWorkbook(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("not an XLSX workbook: %w", err)
+	}
+	if len(zr.File) > xlsxMaxParts {
+		return fmt.Errorf("the workbook has %d parts; at most %d are read", len(zr.File), xlsxMaxParts)
+	}
+	var total, other uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if !strings.HasPrefix(f.Name, "xl/worksheets/") && f.Name != "xl/sharedStrings.xml" {
+			other += f.UncompressedSize64
+		}
+	}
+	if total > xlsxUnzipLimit || other > xlsxOtherLimit {
+		return fmt.Errorf("the workbook unpacks to more than %d MiB (or holds more than %d MiB besides its sheets); save only the sheets as a new workbook",
+			xlsxUnzipLimit>>20, xlsxOtherLimit>>20)
+	}
+	return nil
+}
 
 // readXLSX reads a workbook with a sheet per table: cases, and optionally
 // events and perpetrators. Row numbers are the spreadsheet's.
 func (f *faults) readXLSX(r io.Reader) tables {
-	wb, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
+	data, err := io.ReadAll(io.LimitReader(r, xlsxMaxBytes+1))
+	if err != nil {
+		f.add("", 0, "", "cannot read the file: %v", err)
+		return nil
+	}
+	if len(data) > xlsxMaxBytes {
+		f.add("", 0, "", "the workbook is larger than %d MiB; split it", xlsxMaxBytes>>20)
+		return nil
+	}
+	if err := CheckWorkbook(data); err != nil {
+		f.add("", 0, "", "%v", err)
+		return nil
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
 	if err != nil {
 		f.add("", 0, "", "not an XLSX workbook: %v", err)
 		return nil

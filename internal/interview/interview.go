@@ -91,7 +91,7 @@ var (
 var fixedKeys = []string{"intro", "answer.yes", "answer.no", "answer.unknown", "answer.declined", "about.age",
 	"consent.title", "consent.intro", "consent.services", "consent.statistics", "consent.share", "consent.withdraw",
 	"consent.group.identity", "consent.group.contact", "consent.group.context", "consent.group.assessments",
-	"consent.group.decisions", "consent.group.support", "consent.group.comments", "consent.group.documents",
+	"consent.group.decisions", "consent.group.support", "consent.group.comments", "consent.group.documents", "consent.group.legal",
 	"consent.signature", "consent.date", "consent.interpreter"}
 
 // Parse decodes a questionnaire and its languages (file name -> content, for

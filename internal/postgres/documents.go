@@ -94,3 +94,12 @@ func (t *tx) DeleteDocument(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// DocumentCase returns the case document id is attached to.
+func (r *reader) DocumentCase(ctx context.Context, id int64) (int64, error) {
+	var caseID int64
+	if err := r.q.QueryRowContext(ctx, `SELECT case_id FROM documents WHERE id = $1`, id).Scan(&caseID); err != nil {
+		return 0, fmt.Errorf("document %d: %w", id, translate(err))
+	}
+	return caseID, nil
+}

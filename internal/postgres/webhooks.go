@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"alliance"
@@ -69,12 +70,15 @@ func scanDelivery(s sqlstore.Scanner) (*alliance.Delivery, error) {
 
 // DueDeliveries lists up to limit deliveries neither delivered nor given up
 // whose next attempt is due by now and whose webhook is not disabled,
-// earliest due first (then in the order they were enqueued).
+// earliest due first (then in the order they were enqueued), and at most
+// sqlstore.DuePerWebhook of each webhook, so that one webhook's backlog
+// cannot push the others' deliveries out of the list.
 func (r *reader) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]alliance.Delivery, error) {
 	return sqlstore.List(ctx, r.q, "list due deliveries", scanDelivery,
-		`SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_at <= $1 AND w.disabled_at IS NULL
-		ORDER BY d.next_at, d.id LIMIT $2`, now.UTC().Truncate(time.Microsecond), sqlstore.DeliveryLimit(limit))
+		`SELECT `+deliveryColumns+` FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.webhook_id ORDER BY x.next_at, x.id) AS n
+		FROM webhook_deliveries x JOIN webhooks w ON w.id = x.webhook_id
+		WHERE x.delivered_at IS NULL AND x.failed_at IS NULL AND x.next_at <= $1 AND w.disabled_at IS NULL) d
+		WHERE d.n <= `+strconv.Itoa(sqlstore.DuePerWebhook)+` ORDER BY d.next_at, d.id LIMIT $2`, now.UTC().Truncate(time.Microsecond), sqlstore.DeliveryLimit(limit))
 }
 
 // Deliveries lists up to limit deliveries of a webhook, newest first (then

@@ -68,3 +68,7 @@ func TruncatePtr(t *time.Time) *time.Time {
 	v := t.UTC().Truncate(time.Microsecond)
 	return &v
 }
+
+// DuePerWebhook is how many due deliveries of one webhook DueDeliveries
+// lists at most.
+const DuePerWebhook = alliance.DuePerWebhook

@@ -197,6 +197,11 @@ func testDocumentDelete(t *testing.T, e *env) {
 	checkDocuments(t, e, e.store, k.ID, []*alliance.Document{d2})
 	_, err := e.store.Document(e.ctx, d1.ID)
 	wantCode(t, "Document of a deleted document", err, alliance.CodeNotFound, "")
+	_, err = e.store.DocumentCase(e.ctx, d1.ID)
+	wantCode(t, "DocumentCase of a deleted document", err, alliance.CodeNotFound, "")
+	if caseID, err := e.store.DocumentCase(e.ctx, d2.ID); err != nil || caseID != k.ID {
+		t.Errorf("DocumentCase(%d) = %d, %v; want %d", d2.ID, caseID, err, k.ID)
+	}
 	for _, id := range []int64{d1.ID, d2.ID + 1000} {
 		err := e.store.Update(e.ctx, func(tx alliance.Tx) error { return tx.DeleteDocument(e.ctx, id) })
 		wantCode(t, fmt.Sprintf("DeleteDocument(%d), a missing document", id), err, alliance.CodeNotFound, "")

@@ -109,6 +109,7 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"WebhookEncryptedAtRest", testWebhookEncryptedAtRest, false},
 		{"EnqueueDeliveries", testEnqueueDeliveries, false},
 		{"DueDeliveries", testDueDeliveries, false},
+		{"DueDeliveriesFair", testDueDeliveriesFair, false},
 		{"UpdateDelivery", testUpdateDelivery, false},
 		{"ReencryptWebhooks", testReencryptWebhooks, false},
 		{"Legal", testLegal, false},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"alliance"
+	"alliance/internal/sqlstore"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -495,4 +496,33 @@ func testReencryptWebhooks(t *testing.T, e *env) {
 		}
 	}
 	checkWebhooks(t, e, e.store, a.ID, w1, w2)
+}
+
+// testDueDeliveriesFair checks that one webhook's backlog does not push the
+// deliveries of the others out of the list: at most sqlstore.DuePerWebhook
+// of each webhook are listed.
+func testDueDeliveriesFair(t *testing.T, e *env) {
+	a, b := e.org("Org A"), e.org("Org B")
+	u, v := e.user(a.ID, "a@example.org"), e.user(b.ID, "b@example.org")
+	ev := []string{alliance.EventCaseCreated}
+	flood, quiet := webhook(a.ID, u.ID, ev), webhook(b.ID, v.ID, ev)
+	e.createWebhooks(flood, quiet)
+	for i := 0; i < sqlstore.DuePerWebhook+15; i++ {
+		e.enqueue(a.ID, alliance.EventCaseCreated, fmt.Appendf(nil, `{"n":%d}`, i), base.Add(time.Duration(i)*time.Second), 1)
+	}
+	e.enqueue(b.ID, alliance.EventCaseCreated, []byte(`{"org":"b"}`), base.Add(time.Hour), 1)
+	got, err := e.store.DueDeliveries(e.ctx, base.Add(2*time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := map[int64]int{}
+	for i, d := range got {
+		per[d.WebhookID]++
+		if i > 0 && d.NextAt.Before(got[i-1].NextAt) {
+			t.Errorf("delivery %d is due before the one listed ahead of it", d.ID)
+		}
+	}
+	if per[flood.ID] != sqlstore.DuePerWebhook || per[quiet.ID] != 1 {
+		t.Errorf("due deliveries per webhook = %v; want %d of the flooded one and 1 of the other", per, sqlstore.DuePerWebhook)
+	}
 }

@@ -501,7 +501,6 @@ var referredReads = map[string]map[alliance.Role]bool{
 	"GET /cases/{id}":                  orgReaders,
 	"GET /api/v1/cases/{id}":           orgReaders,
 	"GET /api/v1/cases/{id}/decisions": orgReaders,
-	"GET /api/v1/cases/{id}/legal":     orgReaders,
 }
 
 // TestAuthorisationReferred walks every route about one case × role, for a

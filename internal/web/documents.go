@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -58,7 +59,7 @@ func (s *Server) documentDownload(w http.ResponseWriter, r *http.Request) error 
 	}
 	h := w.Header()
 	h.Set("Content-Type", d.MediaType)
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(d.Name))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Name}))
 	h.Set("Content-Length", strconv.Itoa(len(d.Content)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
@@ -101,7 +102,8 @@ func (s *Server) apiDocumentList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiDocumentCreate attaches the request body, of any type: the service
-// detects it from the content. The name, kind and note come in the query.
+// detects it from the content. The kind comes in the query, the name and
+// the note in the headers X-Document-Name and X-Document-Note.
 func (s *Server) apiDocumentCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -111,8 +113,17 @@ func (s *Server) apiDocumentCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	d, err := s.svc.AddDocument(r.Context(), caller(r), id, alliance.Document{Kind: q.Get("kind"), Name: q.Get("name"), Note: q.Get("note"), Content: content})
+	// The name and the note may identify the person: they come in headers,
+	// URL-encoded, not in the query string that proxies log.
+	name, err := url.QueryUnescape(r.Header.Get("X-Document-Name"))
+	if err != nil {
+		return alliance.Invalid("file", "X-Document-Name is not URL-encoded")
+	}
+	note, err := url.QueryUnescape(r.Header.Get("X-Document-Note"))
+	if err != nil {
+		return alliance.Invalid("note", "X-Document-Note is not URL-encoded")
+	}
+	d, err := s.svc.AddDocument(r.Context(), caller(r), id, alliance.Document{Kind: r.URL.Query().Get("kind"), Name: name, Note: note, Content: content})
 	if err != nil {
 		return err
 	}

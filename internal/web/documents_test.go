@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"mime"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -38,12 +40,16 @@ func TestDocuments(t *testing.T) {
 	e := newTestEnv(t, testConfig())
 	holder := e.session("caseworker@1")
 	k := e.caseIn(t, 1)
+	// post sends body with the kind and name in query (kind=K&name=N): the
+	// kind goes in the query, the name and note in headers.
 	post := func(query, ctype string, body []byte) (int, []byte) {
-		w := e.do("POST", "/api/v1/cases/"+itoa(k.ID)+"/documents?"+query, holder.cookie, ctype, string(body), "X-CSRF-Token", holder.csrf)
+		q, _ := url.ParseQuery(query)
+		w := e.do("POST", "/api/v1/cases/"+itoa(k.ID)+"/documents?kind="+q.Get("kind"), holder.cookie, ctype, string(body), "X-CSRF-Token", holder.csrf,
+			"X-Document-Name", url.QueryEscape(q.Get("name")), "X-Document-Note", url.QueryEscape(q.Get("note")))
 		return w.Code, w.Body.Bytes()
 	}
 	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-	code, body := post("kind=contract&name=contract.pdf&note=signed+in+Chisinau", "application/pdf", pdf)
+	code, body := post("kind=contract&name=contract+%C8%98tefan%3B+x.pdf&note=signed+in+Chisinau", "application/pdf", pdf)
 	if code != 201 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
@@ -73,6 +79,9 @@ func TestDocuments(t *testing.T) {
 		t.Fatalf("download: %d", w.Code)
 	}
 	h := w.Header()
+	if _, params, err := mime.ParseMediaType(h.Get("Content-Disposition")); err != nil || params["filename"] != "contract Ștefan; x.pdf" {
+		t.Errorf("Content-Disposition %q: the name does not come back whole", h.Get("Content-Disposition"))
+	}
 	if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || h.Get("X-Content-Type-Options") != "nosniff" ||
 		!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") || h.Get("X-Document-SHA256") != d.SHA256 {
 		t.Errorf("download headers %v", h)

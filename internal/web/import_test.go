@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -28,10 +29,10 @@ func (e *testEnv) uploadAt(t *testing.T, rt route, s testSession, path, content 
 	t.Helper()
 	name, query := "people.csv", "?format=csv&name=people.csv"
 	if strings.HasSuffix(rt.pattern, "/documents") {
-		name, query = "note.txt", "?kind=other&name=note.txt"
+		name, query = "note.txt", "?kind=other"
 	}
 	if rt.api {
-		return e.do("POST", path+query, s.cookie, "text/plain", content, "X-CSRF-Token", s.csrf)
+		return e.do("POST", path+query, s.cookie, "text/plain", content, "X-CSRF-Token", s.csrf, "X-Document-Name", name)
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -113,6 +114,26 @@ func TestImportWritesNothingOnFault(t *testing.T) {
 	}
 	if n := e.countCases(t, e.orgs[0].ID); n != before+3 {
 		t.Fatalf("%d cases after the second import, want %d", n, before+3)
+	}
+
+	// A reference already used on the last row: the rows before it, which
+	// the store had written, are rolled back with their webhook events.
+	if _, err := e.svc.CreateWebhook(context.Background(), e.adminOf(0), "https://hooks.example.org/alliance", []string{alliance.EventCaseCreated}); err != nil {
+		t.Fatal(err)
+	}
+	late := "cas_CaseId,prs_FirstName\nNEW-1,Ion\nNEW-2,Eva\nIMP-3,Dan\n"
+	w = e.upload(t, api, s, late)
+	got = importAnswer{}
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if w.Code != 422 || len(got.Faults) != 1 || got.Faults[0].Row != 4 {
+		t.Fatalf("a used reference on the last row: status %d, %s", w.Code, w.Body)
+	}
+	if n := e.countCases(t, e.orgs[0].ID); n != before+3 {
+		t.Errorf("%d cases after a refused import, want %d", n, before+3)
+	}
+	due, err := e.store.DueDeliveries(context.Background(), time.Now().Add(time.Hour), 1000)
+	if err != nil || len(due) != 0 {
+		t.Errorf("a refused import left %d webhook deliveries (%v)", len(due), err)
 	}
 }
 

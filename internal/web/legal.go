@@ -46,7 +46,7 @@ func (s *Server) caseProceeding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiResidenceList(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.caseShowing(r, alliance.GroupDecisions)
+	v, err := s.caseShowing(r, alliance.GroupLegal)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"alliance"
+	"alliance/internal/htcds"
 	"alliance/internal/screening"
 )
 
@@ -144,6 +145,9 @@ func uploadedQueries(name string, data []byte) ([]screening.Query, error) {
 // sheetAsCSV turns the first sheet of a workbook into CSV, a row per line,
 // blank rows kept so that line numbers are the sheet's rows.
 func sheetAsCSV(data []byte) ([]byte, error) {
+	if err := htcds.CheckWorkbook(data); err != nil {
+		return nil, err
+	}
 	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, err

@@ -134,14 +134,19 @@ func TestWebhooks(t *testing.T) {
 		if n := len(ngoHook.take()); n != 1 {
 			t.Fatalf("attempt %d: %d requests, want 1", attempt, n)
 		}
-		if err := e.svc.DeliverWebhooks(ctx); err != nil { // not due again yet
+		if attempt == alliance.MaxDeliveryAttempts {
+			break
+		}
+		now = now.Add(alliance.RetryDelay(attempt) - time.Second) // not due again yet
+		if err := e.svc.DeliverWebhooks(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(ngoHook.take()); n != 0 {
-			t.Fatalf("after attempt %d, retried before the backoff", attempt)
+			t.Fatalf("after attempt %d, retried a second before the backoff of %v ended", attempt, alliance.RetryDelay(attempt))
 		}
-		now = now.Add(alliance.RetryDelay(attempt))
+		now = now.Add(time.Second)
 	}
+	now = now.Add(24 * time.Hour)
 	e.svc.DeliverWebhooks(ctx)
 	if n := len(ngoHook.take()); n != 0 {
 		t.Errorf("%d requests after the delivery was given up", n)

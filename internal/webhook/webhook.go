@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"syscall"
@@ -104,20 +105,99 @@ func NewSender(timeout time.Duration, allowPrivate bool, now func() time.Time) *
 }
 
 // errPrivate is the dialer's refusal of an internal address.
-var errPrivate = errors.New("the address is loopback, private or link-local")
+var errPrivate = errors.New("the address is loopback, private or otherwise internal")
+
+// internal lists the address ranges a webhook may not reach: loopback,
+// private, shared (carrier-grade NAT, where some clouds put their metadata
+// service), link-local (the usual metadata address), benchmarking,
+// protocol-assignment, reserved and multicast ranges, and their IPv6
+// counterparts. NAT64, 6to4 and IPv4-mapped addresses are unwrapped first.
+var internal = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+		"224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "2001:db8::/32", "100::/64"} {
+		out = append(out, netip.MustParsePrefix(p))
+	}
+	return out
+}()
+
+var (
+	nat64   = netip.MustParsePrefix("64:ff9b::/96")
+	nat64l  = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixTo4  = netip.MustParsePrefix("2002::/16")
+	teredo  = netip.MustParsePrefix("2001::/32")
+	unknown = errors.New("the address cannot be read")
+)
+
+// unwrap returns the IPv4 address an IPv6 address stands for (mapped, NAT64,
+// 6to4), or the address itself.
+func unwrap(ip netip.Addr) netip.Addr {
+	ip = ip.Unmap()
+	if !ip.Is6() {
+		return ip
+	}
+	b := ip.As16()
+	switch {
+	case nat64.Contains(ip), nat64l.Contains(ip):
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	case sixTo4.Contains(ip):
+		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})
+	}
+	return ip
+}
+
+// Internal reports whether a webhook must not reach ip.
+func Internal(ip netip.Addr) bool {
+	if teredo.Contains(ip) {
+		return true // tunnels to an address that cannot be checked here
+	}
+	ip = unwrap(ip)
+	for _, p := range internal {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
 
 func refusePrivate(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return err
+		return unknown
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() {
+	if Internal(ap.Addr()) {
 		return errPrivate
 	}
 	return nil
 }
+
+// Reason says why an attempt failed in words fit to show the webhook's
+// owner: never the address a name resolved to, which would let an
+// administrator map the server's network.
+func Reason(err error) string {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, errPrivate):
+		return "refused: the address is internal"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, new(*net.DNSError)):
+		return "the name does not resolve"
+	case errors.As(err, new(*statusError)):
+		return err.Error()
+	}
+	return "the connection failed"
+}
+
+// statusError is an answer other than 2xx.
+type statusError struct{ status string }
+
+func (e *statusError) Error() string { return "the endpoint answered " + e.status }
 
 // Send makes one attempt and returns the response's status. Any 2xx status
 // is a delivery; err says why anything else is not.
@@ -138,7 +218,7 @@ func (s *Sender) Send(ctx context.Context, r Request) (int, error) {
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Errorf("webhook: the endpoint answered %s", resp.Status)
+		return resp.StatusCode, &statusError{resp.Status}
 	}
 	return resp.StatusCode, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,9 @@ func TestSendRefusesPrivateAddresses(t *testing.T) {
 	}))
 	defer srv.Close()
 	s := NewSender(5*time.Second, false, time.Now)
-	for _, u := range []string{srv.URL, "http://localhost:1/", "http://[::1]:1/", "http://10.1.2.3:1/", "http://169.254.169.254/latest"} {
+	for _, u := range []string{srv.URL, "http://localhost:1/", "http://[::1]:1/", "http://10.1.2.3:1/", "http://169.254.169.254/latest",
+		"http://[::ffff:127.0.0.1]:1/", "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::7f00:1]:1/", "http://100.100.100.200/",
+		"http://198.18.0.1/", "http://0.0.0.1/", "http://[2002:7f00:1::]:1/", "http://[fd00::1]:1/", "http://240.0.0.1/"} {
 		if _, err := s.Send(context.Background(), Request{URL: u, Secret: "k", Body: []byte("{}")}); err == nil || !strings.Contains(err.Error(), errPrivate.Error()) {
 			t.Errorf("%s: %v, want a refusal of the address", u, err)
 		}
@@ -87,3 +90,21 @@ func TestSendRefusesPrivateAddresses(t *testing.T) {
 }
 
 func readAll(r io.Reader) []byte { b, _ := io.ReadAll(r); return b }
+
+func TestInternal(t *testing.T) {
+	for addr, want := range map[string]bool{"8.8.8.8": false, "2a00:1450:4001::200e": false, "192.0.2.7": true,
+		"64:ff9b::808:808": false, "64:ff9b::a00:1": true, "2002:0808:0808::1": false, "2002:c0a8:0101::1": true,
+		"::ffff:10.0.0.1": true, "fe80::1": true, "2001:0:4136:e378::1": true} {
+		if got := Internal(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("Internal(%s) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestReasonHidesAddresses(t *testing.T) {
+	s := NewSender(2*time.Second, false, time.Now)
+	_, err := s.Send(context.Background(), Request{URL: "http://10.9.8.7:1/", Secret: "k", Body: []byte("{}")})
+	if r := Reason(err); strings.Contains(r, "10.9.8.7") || r == "" {
+		t.Errorf("Reason = %q", r)
+	}
+}
