@@ -55,6 +55,8 @@ func commands() []command {
 		{"audit verify", "check the audit log's hash chain", cmdAuditVerify},
 		{"key rotate", "re-encrypt identity fields under a new data key (safe while serving)", cmdKeyRotate},
 		{"backup", "write a consistent copy of a SQLite database", cmdBackup},
+		{"link encode", "encode records for privacy-preserving record linkage (CSV in, .clk out)", cmdLinkEncode},
+		{"link match", "match partners' .clk files and write the clusters (source,id,cluster)", cmdLinkMatch},
 		{"assess", "explain an assessment against the ILO indicators (JSON in, JSON out)", cmdAssess},
 		{"screen", "screen names (CSV) against watch lists in any script; hits as CSV", cmdScreen},
 		{"version", "print the version", cmdVersion},
