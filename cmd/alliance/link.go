@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"alliance/internal/linkage"
 )
@@ -46,7 +44,7 @@ func cmdLinkEncode(_ context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := newMeter(e.stderr, *quiet, "encode", "records", int64(len(rows)))
+	p := newMeter(e.stderr, *quiet, "link encode", "records", int64(len(rows)))
 	filters := enc.EncodeAll(rows, func(done int) { p.update(int64(done)) })
 	p.finish()
 	ids := make([]string, len(rows))
@@ -142,7 +140,7 @@ func cmdLinkMatch(_ context.Context, e env, args []string) error {
 	if th == 0 {
 		th = linkage.DefaultThreshold
 	}
-	p := newMeter(e.stderr, *quiet, "match", "steps", 0)
+	p := newMeter(e.stderr, *quiet, "link match", "steps", 0)
 	pairs, err := linkage.Match(parties, linkage.Options{Threshold: th, Dedup: *dedup, Blocking: *blocking,
 		Progress: func(done, total int64) { p.total = total; p.update(done) }})
 	if err != nil {
@@ -203,48 +201,4 @@ func writeClusters(w io.Writer, parties []*linkage.Party, clusters [][]linkage.R
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// meter writes progress to standard error, at most every two seconds: work done,
-// rate and time left.
-type meter struct {
-	mu          sync.Mutex
-	w           io.Writer
-	quiet       bool
-	what, unit  string
-	total       int64
-	start, last time.Time
-	every       time.Duration
-	printed     bool
-}
-
-func newMeter(w io.Writer, quiet bool, what, unit string, total int64) *meter {
-	now := time.Now()
-	return &meter{w: w, quiet: quiet, what: what, unit: unit, total: total, start: now, last: now, every: 2 * time.Second}
-}
-
-func (m *meter) update(done int64) {
-	if m.quiet {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := time.Now()
-	if now.Sub(m.last) < m.every {
-		return
-	}
-	m.last, m.printed = now, true
-	el := now.Sub(m.start).Seconds()
-	rate := float64(done) / el
-	left := "?"
-	if rate > 0 && m.total > 0 {
-		left = (time.Duration(float64(m.total-done)/rate) * time.Second).Round(time.Second).String()
-	}
-	fmt.Fprintf(m.w, "alliance link %s: %d of %d %s, %.0f/s, %s left\n", m.what, done, m.total, m.unit, rate, left)
-}
-
-func (m *meter) finish() {
-	if !m.quiet && m.printed {
-		fmt.Fprintf(m.w, "alliance link %s: done in %s\n", m.what, time.Since(m.start).Round(time.Millisecond))
-	}
 }

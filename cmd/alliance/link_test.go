@@ -141,7 +141,7 @@ func TestMeter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var buf strings.Builder
-		m := newMeter(&buf, tt.quiet, "encode", "records", 200)
+		m := newMeter(&buf, tt.quiet, "link encode", "records", 200)
 		m.every = 0
 		m.update(50)
 		m.finish()

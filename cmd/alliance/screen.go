@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"alliance/internal/screening"
@@ -114,7 +113,9 @@ func screenAndWrite(ctx context.Context, e env, snaps []*screening.Snapshot, qs 
 			fmt.Fprintf(e.stderr, "list %s: %d entities, %s, loaded %s, sha256 %s\n", v.Source, v.Entities, v.Format, v.LoadedAt.Format(time.RFC3339), v.SHA256)
 		}
 	}
-	res, err := s.ScreenAll(ctx, qs, threshold, 0, screenProgress(e, quiet, len(qs)))
+	m := newMeter(e.stderr, quiet, "screen", "names", int64(len(qs)))
+	res, err := s.ScreenAll(ctx, qs, threshold, 0, func(done int) { m.update(int64(done)) })
+	m.finish()
 	if err != nil {
 		return err
 	}
@@ -127,25 +128,6 @@ func screenAndWrite(ctx context.Context, e env, snaps []*screening.Snapshot, qs 
 			len(qs), s.Entities(), time.Since(start).Round(time.Millisecond), hits, threshold)
 	}
 	return nil
-}
-
-// screenProgress reports on standard error at most once a second, so that a long run
-// shows it is alive and a short one stays silent.
-func screenProgress(e env, quiet bool, total int) func(int) {
-	if quiet {
-		return nil
-	}
-	var mu sync.Mutex
-	last := time.Now()
-	return func(done int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if time.Since(last) < time.Second {
-			return
-		}
-		last = time.Now()
-		fmt.Fprintf(e.stderr, "screened %d of %d names (%d%%)\n", done, total, done*100/max(1, total))
-	}
 }
 
 // writeScreenHits writes the hits to path, or to standard output when path is empty.
