@@ -58,6 +58,11 @@ const (
 	// Prevent: screening names of employers, recruiters and suppliers
 	// against watch lists.
 	ActWatchListScreen Action = "watchlist.screen"
+
+	// Share safely: privacy-preserving record linkage rounds.
+	ActLinkageStart  Action = "linkage.start"  // start a round for the alliance, and match it
+	ActLinkageRead   Action = "linkage.read"   // see a round's progress and counts
+	ActLinkageSubmit Action = "linkage.submit" // submit the organisation's encodings, see its matches
 )
 
 // Resource is what an action is about. OrgID is the organisation that owns it; for
@@ -150,8 +155,18 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("analysts work with statistics, not with people's answers")
 		}
 		return allow("member of the organisation")
-	case ActWatchListScreen:
+	case ActWatchListScreen, ActLinkageRead:
 		return allow("member of the organisation")
+	case ActLinkageStart:
+		if a.Role == RoleAnalyst || a.Role == RoleAdmin {
+			return allow("analyst of the alliance")
+		}
+		return deny("only analysts and administrators start linkage rounds")
+	case ActLinkageSubmit:
+		if a.Role == RoleAdmin || a.Role == RoleCaseworker {
+			return allow("caseworker of the organisation")
+		}
+		return deny("only caseworkers and administrators submit their organisation's encodings")
 	case ActCaseList, ActCaseRead, ActReferralList:
 		if !a.Role.ReadsPersonalData() {
 			return deny("analysts work with statistics, not with people's details")

@@ -117,6 +117,17 @@ type Reader interface {
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
 	// Deliveries lists up to limit deliveries of a webhook, newest first.
 	Deliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error)
+
+	// LinkageRounds lists every linkage round, newest first.
+	LinkageRounds(ctx context.Context) ([]LinkageRound, error)
+	// LinkageRound returns a linkage round; ErrNotFound when it is missing.
+	LinkageRound(ctx context.Context, id int64) (*LinkageRound, error)
+	// LinkageSubmissions lists the submissions of a round by organisation id,
+	// with their encodings only when withCLK is set (CLK nil otherwise).
+	LinkageSubmissions(ctx context.Context, roundID int64, withCLK bool) ([]LinkageSubmission, error)
+	// LinkageMatches lists the matches of an organisation's records in a
+	// round, by cluster, then by record id (byte by byte).
+	LinkageMatches(ctx context.Context, roundID, orgID int64) ([]LinkageMatch, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -235,6 +246,21 @@ type Tx interface {
 	// UpdateDelivery writes the attempts, NextAt, last status and error, and
 	// delivered and failed times of d.
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+
+	// CreateLinkageRound stores r, refusing an organisation that does not
+	// exist, and sets its ID, Revision 1, Status collecting when empty and
+	// CreatedAt when zero.
+	CreateLinkageRound(ctx context.Context, r *LinkageRound) error
+	// UpdateLinkageRound writes r's status, progress, error, records, people
+	// and MatchedAt if the stored revision is still r.Revision, then
+	// increments it; a stale one is refused with CodeConflict, an unknown
+	// round with ErrNotFound.
+	UpdateLinkageRound(ctx context.Context, r *LinkageRound) error
+	// PutLinkageSubmission stores s as its organisation's submission for its
+	// round, replacing the one before, and sets SubmittedAt when zero.
+	PutLinkageSubmission(ctx context.Context, s *LinkageSubmission) error
+	// SetLinkageMatches replaces every match of a round with ms.
+	SetLinkageMatches(ctx context.Context, roundID int64, ms []LinkageMatch) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

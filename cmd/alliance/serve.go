@@ -91,6 +91,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
 	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
 	jobs.Daily(bg, reg, log, "digest", *digestHour, svc.SendDigests)
+	jobs.Every(bg, reg, log, "linkage", 5*time.Second, svc.RunLinkageRounds)
 	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
 		_, err := svc.EraseExpired(ctx)
 		return err

@@ -15,3 +15,13 @@ func BenchmarkAuditedWrite(b *testing.B) {
 	s.UseKeys(storetest.TestKeys())
 	storetest.BenchAuditedWrite(b, s)
 }
+
+// BenchmarkSetLinkageMatches: ALLIANCE_TEST_POSTGRES=... go test -run '^$' -bench SetLinkageMatches ./internal/postgres/
+func BenchmarkSetLinkageMatches(b *testing.B) {
+	s := openDSN(b, storetest.PostgresSchema(b))
+	if err := s.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	s.UseKeys(storetest.TestKeys())
+	storetest.BenchSetLinkageMatches(b, s)
+}

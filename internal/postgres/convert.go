@@ -119,6 +119,16 @@ var constraintFields = map[string]*alliance.Error{
 	"documents_case_fk":                    {Code: alliance.CodeInvalid, Field: "case", Message: "no such case"},
 	"documents_recorded_by_fk":             {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
 	"documents_kind_check":                 {Code: alliance.CodeInvalid, Field: "kind", Message: sqlstore.DocumentKindMessage},
+	"linkage_rounds_created_by_fk":         {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"linkage_rounds_status_check":          {Code: alliance.CodeInvalid, Field: "status", Message: sqlstore.RoundStatusMessage},
+	"linkage_rounds_progress_check":        {Code: alliance.CodeInvalid, Field: "progress", Message: "give a progress from 0 to 100 percent"},
+	"linkage_rounds_counts_check":          {Code: alliance.CodeInvalid, Field: "records", Message: "give counts of records and people of 0 or more"},
+	"linkage_submissions_round_fk":         {Code: alliance.CodeInvalid, Field: "round", Message: "no such linkage round"},
+	"linkage_submissions_org_fk":           {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"linkage_submissions_submitted_by_fk":  {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"linkage_submissions_records_check":    {Code: alliance.CodeInvalid, Field: "records", Message: "give a number of records of 0 or more"},
+	"linkage_matches_round_fk":             {Code: alliance.CodeInvalid, Field: "round", Message: "no such linkage round"},
+	"linkage_matches_org_fk":               {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {Code: alliance.CodeInvalid, Field: "retention_days", Message: "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

@@ -23,3 +23,18 @@ func BenchmarkAuditedWrite(b *testing.B) {
 	s.UseKeys(storetest.TestKeys())
 	storetest.BenchAuditedWrite(b, s)
 }
+
+// BenchmarkSetLinkageMatches: go test -run '^$' -bench SetLinkageMatches ./internal/sqlite/
+func BenchmarkSetLinkageMatches(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s.UseKeys(storetest.TestKeys())
+	storetest.BenchSetLinkageMatches(b, s)
+}

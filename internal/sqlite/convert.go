@@ -128,6 +128,10 @@ var checkFields = map[string][2]string{
 	"proceedings_opened_on_check":       {"opened_on", "give the date as YYYY-MM-DD"},
 	"proceedings_closed_on_check":       {"closed_on", "give the date as YYYY-MM-DD"},
 	"documents_kind_check":              {"kind", sqlstore.DocumentKindMessage},
+	"linkage_rounds_status_check":       {"status", sqlstore.RoundStatusMessage},
+	"linkage_rounds_progress_check":     {"progress", "give a progress from 0 to 100 percent"},
+	"linkage_rounds_counts_check":       {"records", "give counts of records and people of 0 or more"},
+	"linkage_submissions_records_check": {"records", "give a number of records of 0 or more"},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {"retention_days", "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

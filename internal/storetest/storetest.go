@@ -124,6 +124,12 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"DocumentsEncryptedAtRest", testDocumentsEncryptedAtRest, false},
 		{"EraseDocuments", testEraseDocuments, false},
 		{"ReencryptDocuments", testReencryptDocuments, false},
+		{"LinkageRounds", testLinkageRounds, false},
+		{"LinkageRoundUpdate", testLinkageRoundUpdate, false},
+		{"LinkageSubmissions", testLinkageSubmissions, false},
+		{"LinkageMatches", testLinkageMatches, false},
+		{"LinkageInvalid", testLinkageInvalid, false},
+		{"LinkageManyMatches", testLinkageManyMatches, false},
 		{"DataKeysWithoutUseKeys", testDataKeys, true},
 		{"NoKeys", testNoKeys, true},
 	}

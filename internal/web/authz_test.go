@@ -37,94 +37,110 @@ var orgAdmins = map[alliance.Role]bool{alliance.RoleAdmin: true}
 // members are the members of an organisation: everyone but the superadmin.
 var members = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true, alliance.RoleAnalyst: true, alliance.RoleViewer: true}
 
+// starters may start and match linkage rounds, and see every round.
+var starters = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleAnalyst: true}
+
 // interviewers may start and answer screenings.
 var interviewers = map[alliance.Role]bool{alliance.RoleAdmin: true, alliance.RoleCaseworker: true}
 
 // expectations is the authorisation table: every route that needs a signed-in
 // user, with who may use it. TestRouteTableCovered fails when a route is missing.
 var expectations = map[string]rule{
-	"GET /{$}":                                        {everyone, everyone},
-	"GET /account":                                    {everyone, everyone},
-	"POST /account/password":                          {everyone, everyone},
-	"POST /account/language":                          {everyone, everyone},
-	"POST /account/logout-everywhere":                 {everyone, everyone},
-	"POST /account/tokens":                            {everyone, everyone},
-	"POST /account/tokens/{id}/revoke":                {everyone, nobody},
-	"GET /organisations":                              {everyone, everyone},
-	"POST /organisations":                             {superOnly, superOnly},
-	"GET /organisations/{id}":                         {everyone, superOnly},
-	"POST /organisations/{id}":                        {admins, superOnly},
-	"POST /organisations/{id}/users":                  {admins, superOnly},
-	"GET /users/{id}":                                 {readers, superOnly},
-	"POST /users/{id}":                                {admins, superOnly},
-	"POST /users/{id}/reset-2fa":                      {admins, superOnly},
-	"GET /audit":                                      {admins, admins},
-	"GET /api/v1/me":                                  {everyone, everyone},
-	"GET /api/v1/organisations":                       {everyone, everyone},
-	"POST /api/v1/organisations":                      {superOnly, superOnly},
-	"GET /api/v1/organisations/{id}":                  {everyone, superOnly},
-	"PUT /api/v1/organisations/{id}":                  {admins, superOnly},
-	"GET /api/v1/organisations/{id}/users":            {readers, superOnly},
-	"POST /api/v1/organisations/{id}/users":           {admins, superOnly},
-	"GET /api/v1/users/{id}":                          {readers, superOnly},
-	"PATCH /api/v1/users/{id}":                        {admins, superOnly},
-	"POST /api/v1/users/{id}/reset-2fa":               {admins, superOnly},
-	"GET /api/v1/tokens":                              {everyone, everyone},
-	"POST /api/v1/tokens":                             {everyone, everyone},
-	"DELETE /api/v1/tokens/{id}":                      {everyone, nobody},
-	"GET /api/v1/audit":                               {admins, admins},
-	"GET /screenings":                                 {orgReaders, orgReaders},
-	"POST /screenings":                                {interviewers, interviewers},
-	"GET /screenings/{id}":                            {orgReaders, nobody},
-	"POST /screenings/{id}":                           {interviewers, nobody},
-	"GET /screenings/{id}/result":                     {orgReaders, nobody},
-	"POST /screenings/{id}/complete":                  {interviewers, nobody},
-	"GET /api/v1/catalogues":                          {everyone, everyone},
-	"GET /api/v1/questionnaire":                       {everyone, everyone},
-	"GET /api/v1/assessments":                         {orgReaders, orgReaders},
-	"POST /api/v1/assessments":                        {interviewers, interviewers},
-	"GET /api/v1/assessments/{id}":                    {orgReaders, nobody},
-	"PATCH /api/v1/assessments/{id}":                  {interviewers, nobody},
-	"PUT /api/v1/assessments/{id}/case":               {interviewers, nobody},
-	"GET /cases":                                      {orgReaders, orgReaders},
-	"GET /cases/new":                                  {interviewers, interviewers},
-	"POST /cases":                                     {interviewers, interviewers},
-	"GET /cases/{id}":                                 {orgReaders, nobody},
-	"GET /cases/{id}/edit":                            {interviewers, nobody},
-	"POST /cases/{id}/edit":                           {interviewers, nobody},
-	"POST /cases/{id}/stage":                          {interviewers, nobody},
-	"POST /cases/{id}/consents":                       {interviewers, nobody},
-	"POST /cases/{id}/consents/{cid}/withdraw":        {interviewers, nobody},
-	"GET /cases/{id}/consent-form":                    {orgReaders, nobody},
-	"POST /cases/{id}/referrals":                      {interviewers, nobody},
-	"GET /referrals":                                  {orgReaders, orgReaders},
-	"POST /referrals/{id}/answer":                     {interviewers, nobody},
-	"POST /cases/{id}/decisions":                      {interviewers, nobody},
-	"POST /cases/{id}/reflection":                     {interviewers, nobody},
-	"POST /api/v1/cases/{id}/decisions":               {interviewers, nobody},
-	"GET /api/v1/cases/{id}/decisions":                {orgReaders, nobody},
-	"POST /api/v1/cases/{id}/reflection/extensions":   {interviewers, nobody},
-	"POST /api/v1/cases/duplicates":                   {orgReaders, orgReaders},
-	"GET /api/v1/deadlines":                           {orgReaders, orgReaders},
-	"GET /cases/{id}/export":                          {interviewers, nobody},
-	"POST /cases/{id}/erase":                          {orgAdmins, nobody},
-	"GET /api/v1/cases/{id}/export":                   {interviewers, nobody},
-	"POST /api/v1/cases/{id}/erase":                   {orgAdmins, nobody},
-	"GET /api/v1/cases/export":                        {orgReaders, orgReaders},
-	"POST /api/v1/cases/import":                       {interviewers, interviewers},
-	"POST /cases/{id}/documents":                      {interviewers, nobody},
-	"GET /documents/{id}":                             {orgReaders, nobody},
-	"POST /documents/{id}/delete":                     {interviewers, nobody},
-	"GET /api/v1/cases/{id}/documents":                {orgReaders, nobody},
-	"POST /api/v1/cases/{id}/documents":               {interviewers, nobody},
-	"GET /api/v1/documents/{id}":                      {orgReaders, nobody},
-	"DELETE /api/v1/documents/{id}":                   {interviewers, nobody},
-	"POST /cases/{id}/residence":                      {interviewers, nobody},
-	"POST /cases/{id}/proceedings":                    {interviewers, nobody},
-	"GET /api/v1/cases/{id}/legal":                    {orgReaders, nobody},
-	"POST /api/v1/cases/{id}/residence":               {interviewers, nobody},
-	"POST /api/v1/cases/{id}/proceedings":             {interviewers, nobody},
-	"PUT /api/v1/proceedings/{id}":                    {interviewers, nobody},
+	"GET /{$}":                                      {everyone, everyone},
+	"GET /account":                                  {everyone, everyone},
+	"POST /account/password":                        {everyone, everyone},
+	"POST /account/language":                        {everyone, everyone},
+	"POST /account/logout-everywhere":               {everyone, everyone},
+	"POST /account/tokens":                          {everyone, everyone},
+	"POST /account/tokens/{id}/revoke":              {everyone, nobody},
+	"GET /organisations":                            {everyone, everyone},
+	"POST /organisations":                           {superOnly, superOnly},
+	"GET /organisations/{id}":                       {everyone, superOnly},
+	"POST /organisations/{id}":                      {admins, superOnly},
+	"POST /organisations/{id}/users":                {admins, superOnly},
+	"GET /users/{id}":                               {readers, superOnly},
+	"POST /users/{id}":                              {admins, superOnly},
+	"POST /users/{id}/reset-2fa":                    {admins, superOnly},
+	"GET /audit":                                    {admins, admins},
+	"GET /api/v1/me":                                {everyone, everyone},
+	"GET /api/v1/organisations":                     {everyone, everyone},
+	"POST /api/v1/organisations":                    {superOnly, superOnly},
+	"GET /api/v1/organisations/{id}":                {everyone, superOnly},
+	"PUT /api/v1/organisations/{id}":                {admins, superOnly},
+	"GET /api/v1/organisations/{id}/users":          {readers, superOnly},
+	"POST /api/v1/organisations/{id}/users":         {admins, superOnly},
+	"GET /api/v1/users/{id}":                        {readers, superOnly},
+	"PATCH /api/v1/users/{id}":                      {admins, superOnly},
+	"POST /api/v1/users/{id}/reset-2fa":             {admins, superOnly},
+	"GET /api/v1/tokens":                            {everyone, everyone},
+	"POST /api/v1/tokens":                           {everyone, everyone},
+	"DELETE /api/v1/tokens/{id}":                    {everyone, nobody},
+	"GET /api/v1/audit":                             {admins, admins},
+	"GET /screenings":                               {orgReaders, orgReaders},
+	"POST /screenings":                              {interviewers, interviewers},
+	"GET /screenings/{id}":                          {orgReaders, nobody},
+	"POST /screenings/{id}":                         {interviewers, nobody},
+	"GET /screenings/{id}/result":                   {orgReaders, nobody},
+	"POST /screenings/{id}/complete":                {interviewers, nobody},
+	"GET /api/v1/catalogues":                        {everyone, everyone},
+	"GET /api/v1/questionnaire":                     {everyone, everyone},
+	"GET /api/v1/assessments":                       {orgReaders, orgReaders},
+	"POST /api/v1/assessments":                      {interviewers, interviewers},
+	"GET /api/v1/assessments/{id}":                  {orgReaders, nobody},
+	"PATCH /api/v1/assessments/{id}":                {interviewers, nobody},
+	"PUT /api/v1/assessments/{id}/case":             {interviewers, nobody},
+	"GET /cases":                                    {orgReaders, orgReaders},
+	"GET /cases/new":                                {interviewers, interviewers},
+	"POST /cases":                                   {interviewers, interviewers},
+	"GET /cases/{id}":                               {orgReaders, nobody},
+	"GET /cases/{id}/edit":                          {interviewers, nobody},
+	"POST /cases/{id}/edit":                         {interviewers, nobody},
+	"POST /cases/{id}/stage":                        {interviewers, nobody},
+	"POST /cases/{id}/consents":                     {interviewers, nobody},
+	"POST /cases/{id}/consents/{cid}/withdraw":      {interviewers, nobody},
+	"GET /cases/{id}/consent-form":                  {orgReaders, nobody},
+	"POST /cases/{id}/referrals":                    {interviewers, nobody},
+	"GET /referrals":                                {orgReaders, orgReaders},
+	"POST /referrals/{id}/answer":                   {interviewers, nobody},
+	"POST /cases/{id}/decisions":                    {interviewers, nobody},
+	"POST /cases/{id}/reflection":                   {interviewers, nobody},
+	"POST /api/v1/cases/{id}/decisions":             {interviewers, nobody},
+	"GET /api/v1/cases/{id}/decisions":              {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/reflection/extensions": {interviewers, nobody},
+	"POST /api/v1/cases/duplicates":                 {orgReaders, orgReaders},
+	"GET /api/v1/deadlines":                         {orgReaders, orgReaders},
+	"GET /cases/{id}/export":                        {interviewers, nobody},
+	"POST /cases/{id}/erase":                        {orgAdmins, nobody},
+	"GET /api/v1/cases/{id}/export":                 {interviewers, nobody},
+	"POST /api/v1/cases/{id}/erase":                 {orgAdmins, nobody},
+	"GET /api/v1/cases/export":                      {orgReaders, orgReaders},
+	"POST /api/v1/cases/import":                     {interviewers, interviewers},
+	"POST /cases/{id}/documents":                    {interviewers, nobody},
+	"GET /documents/{id}":                           {orgReaders, nobody},
+	"POST /documents/{id}/delete":                   {interviewers, nobody},
+	"GET /api/v1/cases/{id}/documents":              {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/documents":             {interviewers, nobody},
+	"GET /api/v1/documents/{id}":                    {orgReaders, nobody},
+	"DELETE /api/v1/documents/{id}":                 {interviewers, nobody},
+	"POST /cases/{id}/residence":                    {interviewers, nobody},
+	"POST /cases/{id}/proceedings":                  {interviewers, nobody},
+	"GET /api/v1/cases/{id}/legal":                  {orgReaders, nobody},
+	"POST /api/v1/cases/{id}/residence":             {interviewers, nobody},
+	"POST /api/v1/cases/{id}/proceedings":           {interviewers, nobody},
+	"PUT /api/v1/proceedings/{id}":                  {interviewers, nobody},
+	"GET /linkage":                                  {members, members},
+	"POST /linkage":                                 {starters, starters},
+	// own: a round of the actor's organisation; other: one it is not in.
+	"GET /linkage/{id}":                               {members, starters},
+	"GET /linkage/{id}/input":                         {interviewers, nobody},
+	"POST /linkage/{id}/submission":                   {interviewers, nobody},
+	"POST /linkage/{id}/match":                        {starters, starters},
+	"GET /api/v1/linkage/rounds":                      {members, members},
+	"POST /api/v1/linkage/rounds":                     {starters, starters},
+	"GET /api/v1/linkage/rounds/{id}":                 {members, starters},
+	"GET /api/v1/linkage/rounds/{id}/input":           {interviewers, nobody},
+	"PUT /api/v1/linkage/rounds/{id}/submission":      {interviewers, nobody},
+	"POST /api/v1/linkage/rounds/{id}/match":          {starters, starters},
 	"GET /watchlist":                                  {members, members},
 	"POST /watchlist":                                 {members, members},
 	"POST /api/v1/watchlist/screen":                   {members, members},
@@ -203,9 +219,9 @@ func TestAuthorisation(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/other=%v", key, role, other)
 				t.Run(name, func(t *testing.T) {
 					status := e.exercise(t, rt, string(role)+"@0", other)
-					okStatus := status == 200 || status == 201 || status == 204 || status == 303
+					okStatus := status == 200 || status == 201 || status == 202 || status == 204 || status == 303
 					if allowed && !okStatus {
-						t.Errorf("status %d, want success (200, 201, 204 or 303)", status)
+						t.Errorf("status %d, want success (200, 201, 202, 204 or 303)", status)
 					}
 					if !allowed && status != 403 {
 						t.Errorf("status %d, want 403", status)
@@ -229,6 +245,9 @@ func (e *testEnv) exercise(t *testing.T, rt route, actor string, other bool) int
 	uniq := strconv.FormatInt(time.Now().UnixNano(), 36)
 	if !isUnsafe(rt.method) {
 		return e.do(rt.method, path, s.cookie, "", "").Code
+	}
+	if strings.HasSuffix(rt.pattern, "/submission") {
+		return e.submitAt(t, rt, s, path, org)
 	}
 	if uploadRoutes[rt.method+" "+rt.pattern] {
 		return e.uploadAt(t, rt, s, path, uploadContent(rt, uniq)).Code
@@ -270,6 +289,12 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = itoa(e.decidedCase(t, org).ID)
 	case strings.Contains(pattern, "/cases/{id}"):
 		id = itoa(e.caseIn(t, org).ID)
+	case strings.Contains(pattern, "/linkage/{id}"), strings.Contains(pattern, "/linkage/rounds/{id}"):
+		r := e.submittedRound(t)
+		if org == 1 {
+			r = e.otherRound(t)
+		}
+		id = itoa(r.ID)
 	case strings.Contains(pattern, "/documents/{id}"):
 		d, err := e.svc.AddDocument(context.Background(), e.caseworkerOf(org), e.caseIn(t, org).ID,
 			alliance.Document{Kind: "payslip", Name: "march.txt", Content: []byte("Net pay: 120 EUR for 280 hours.\n")})
@@ -334,6 +359,8 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 		return url.Values{"worker_lang": {"ar"}}
 	case "/cases", "/cases/{id}/edit":
 		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}, "confirm_new": {"on"}, "revision": {"1"}}
+	case "/linkage":
+		return url.Values{"name": {"round " + uniq}, "orgs": {itoa(e.orgs[0].ID), itoa(e.orgs[1].ID)}}
 	case "/watchlist":
 		return url.Values{"name": {"Zarvelin Textile"}, "country": {"TR"}}
 	case "/webhooks":
@@ -377,6 +404,8 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"kind":"civil","role":"claimant","authority":"City court","status":"planned"}`
 	case "PUT /api/v1/proceedings/{id}":
 		return `{"kind":"labour","role":"claimant","authority":"District labour court","status":"closed","closed_on":"2026-11-20","outcome":"wages awarded","revision":1}`
+	case "POST /api/v1/linkage/rounds":
+		return `{"name":"round ` + uniq + `","orgs":[` + itoa(e.orgs[0].ID) + `,` + itoa(e.orgs[1].ID) + `]}`
 	case "POST /api/v1/watchlist/screen":
 		return `{"names":[{"id":"s1","name":"Bramkovskij Agrokompleks"}]}`
 	case "POST /api/v1/webhooks":
@@ -521,7 +550,7 @@ func TestAuthorisationReferred(t *testing.T) {
 					k := e.referredCase(t, withdrawn)
 					path := strings.NewReplacer("{id}", itoa(k.ID), "{cid}", "1").Replace(rt.pattern)
 					status := e.exerciseAt(t, rt, string(role)+"@0", path)
-					okStatus := status == 200 || status == 201 || status == 204 || status == 303
+					okStatus := status == 200 || status == 201 || status == 202 || status == 204 || status == 303
 					if allowed && !okStatus {
 						t.Errorf("status %d, want success", status)
 					}

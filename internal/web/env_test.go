@@ -30,6 +30,7 @@ type testEnv struct {
 	svc   *app.Service
 	srv   *Server
 	orgs  [2]*alliance.Organisation
+	third *alliance.Organisation    // made on demand, for rounds the actors' organisation is not in
 	users map[string]*alliance.User // "admin@0" → user
 	// sessions are kept per user; codes are unused recovery codes, used to pass
 	// the second factor again after enrolment (a TOTP code may not be replayed).

@@ -14,7 +14,8 @@ import (
 // uploadRoutes are the routes that take a file: their bodies may be as large
 // as Options.MaxUploadBytes, and the API one takes the file as the body.
 var uploadRoutes = map[string]bool{"POST /cases/import": true, "POST /api/v1/cases/import": true,
-	"POST /cases/{id}/documents": true, "POST /api/v1/cases/{id}/documents": true, "POST /watchlist": true}
+	"POST /cases/{id}/documents": true, "POST /api/v1/cases/{id}/documents": true, "POST /watchlist": true,
+	"POST /linkage/{id}/submission": true, "PUT /api/v1/linkage/rounds/{id}/submission": true}
 
 // uploadTypes maps the media types an import accepts to its format.
 var uploadTypes = map[string]string{

@@ -233,7 +233,7 @@ func (s *Server) nav(b *Base, current string) []NavItem {
 			NavItem{Href: "/cases", Label: b.T("nav.cases")}, NavItem{Href: "/referrals", Label: b.T("nav.referrals")})
 	}
 	if b.User.Role != alliance.RoleSuperadmin {
-		items = append(items, NavItem{Href: "/watchlist", Label: b.T("nav.watchlist")})
+		items = append(items, NavItem{Href: "/watchlist", Label: b.T("nav.watchlist")}, NavItem{Href: "/linkage", Label: b.T("nav.linkage")})
 	}
 	if b.User.Role == alliance.RoleAdmin || b.User.Role == alliance.RoleSuperadmin {
 		items = append(items, NavItem{Href: "/audit", Label: b.T("nav.audit")})
