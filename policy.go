@@ -57,7 +57,8 @@ const (
 
 	// Prevent: screening names of employers, recruiters and suppliers
 	// against watch lists.
-	ActWatchListScreen Action = "watchlist.screen"
+	ActWatchListScreen Action = "watchlist.screen" // screen names, review the hits of the organisation's screenings
+	ActWatchListLoad   Action = "watchlist.load"   // load a new version of a watch list for the alliance
 
 	// Share safely: privacy-preserving record linkage rounds.
 	ActLinkageStart  Action = "linkage.start"  // start a round for the alliance, and match it
@@ -192,7 +193,7 @@ func Authorize(a Actor, act Action, r Resource) Decision {
 			return deny("only a superadmin may change a superadmin's account")
 		}
 		fallthrough
-	case ActOrgUpdate, ActUserCreate, ActAuditRead, ActWebhookManage:
+	case ActOrgUpdate, ActUserCreate, ActAuditRead, ActWebhookManage, ActWatchListLoad:
 		if a.Role == RoleAdmin {
 			return allow("administrator of the organisation")
 		}

@@ -128,6 +128,29 @@ type Reader interface {
 	// LinkageMatches lists the matches of an organisation's records in a
 	// round, by cluster, then by record id (byte by byte).
 	LinkageMatches(ctx context.Context, roundID, orgID int64) ([]LinkageMatch, error)
+
+	// WatchLists lists every version of every watch list, newest loaded
+	// first, with the files as loaded only when withData is set (Data nil
+	// otherwise).
+	WatchLists(ctx context.Context, withData bool) ([]WatchList, error)
+	// WatchChecks lists the checks of an organisation, newest first, with
+	// their open hits counted.
+	WatchChecks(ctx context.Context, orgID int64) ([]WatchCheck, error)
+	// WatchCheck returns a check with its open hits counted; ErrNotFound
+	// when it is missing.
+	WatchCheck(ctx context.Context, id int64) (*WatchCheck, error)
+	// WatchNames lists the names of every check whose id is above afterID,
+	// by id, at most limit (1,000 when limit <= 0, at most 10,000), opened:
+	// a rescreen reads them in pages.
+	WatchNames(ctx context.Context, afterID int64, limit int) ([]WatchName, error)
+	// WatchNamesOf lists the names of a check, by id, opened.
+	WatchNamesOf(ctx context.Context, checkID int64) ([]WatchName, error)
+	// WatchHits lists the hits of a check by name id, then highest score
+	// first, with their reasons opened.
+	WatchHits(ctx context.Context, checkID int64) ([]WatchHit, error)
+	// WatchHit returns a hit with its reason opened; ErrNotFound when it is
+	// missing.
+	WatchHit(ctx context.Context, id int64) (*WatchHit, error)
 }
 
 // Tx is a unit of work: everything done through it commits or nothing does.
@@ -261,6 +284,29 @@ type Tx interface {
 	PutLinkageSubmission(ctx context.Context, s *LinkageSubmission) error
 	// SetLinkageMatches replaces every match of a round with ms.
 	SetLinkageMatches(ctx context.Context, roundID int64, ms []LinkageMatch) error
+
+	// AddWatchList stores a version of a watch list and sets its ID (and
+	// LoadedAt when zero).
+	AddWatchList(ctx context.Context, w *WatchList) error
+	// MarkRescreened records when the saved names were screened against a
+	// list; ErrNotFound when the list is missing.
+	MarkRescreened(ctx context.Context, listID int64, at time.Time) error
+	// CreateWatchCheck stores c with its names, sealing them, and sets c.ID,
+	// c.Names (to the number of names), CreatedAt when zero, and the ID and
+	// CheckID of each name. An unknown organisation or user is refused with
+	// CodeInvalid.
+	CreateWatchCheck(ctx context.Context, c *WatchCheck, names []WatchName) error
+	// AddWatchHits stores the hits that are new, silently skipping one whose
+	// name was already hit by the same entity of the same list, and returns
+	// how many it stored. It sets the ID (0 for one skipped), Revision 1,
+	// Status open when empty and FoundAt when zero of the hits stored,
+	// sealing their reasons. An unknown check, name, list or reviewer is
+	// refused with CodeInvalid.
+	AddWatchHits(ctx context.Context, hits []WatchHit) (int, error)
+	// ReviewWatchHit writes h's status, reason, reviewer and review time if
+	// the stored revision is still h.Revision, then increments it; a stale
+	// one is refused with CodeConflict, an unknown hit with ErrNotFound.
+	ReviewWatchHit(ctx context.Context, h *WatchHit) error
 }
 
 // Store is a database holding everything Alliance keeps. Two implementations exist,

@@ -15,7 +15,8 @@ const (
 	EventCaseCreated      = "case.created"
 	EventReferralSent     = "referral.sent"
 	EventReferralAnswered = "referral.answered"
-	EventDigestDaily      = "digest.daily" // once a day: the organisation's deadlines and waiting referrals
+	EventDigestDaily      = "digest.daily"   // once a day: the organisation's deadlines and waiting referrals
+	EventWatchListHits    = "watchlist.hits" // a new watch-list version hit names the organisation screened
 	ColWebhookSecret      = "webhooks.secret"
 	MaxWebhooksPerOrg     = 25
 	MaxDeliveryAttempts   = 12 // then the delivery is given up, about 17 hours after the first
@@ -29,7 +30,7 @@ const (
 )
 
 // WebhookEvents lists the events a webhook may subscribe to.
-var WebhookEvents = []string{EventCaseCreated, EventReferralSent, EventReferralAnswered, EventDigestDaily}
+var WebhookEvents = []string{EventCaseCreated, EventReferralSent, EventReferralAnswered, EventDigestDaily, EventWatchListHits}
 
 // Webhook is an organisation's endpoint that is told of events, each request
 // signed with HMAC-SHA256 under the webhook's secret.

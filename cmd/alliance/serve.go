@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"alliance"
@@ -69,11 +70,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if len(watch) == 0 && *demo {
 		watch = screenListFlags{screenSampleList}
 	}
-	lists, err := loadScreenLists(watch, time.Now())
-	if err != nil {
+	if err := installWatchLists(ctx, svc, watch); err != nil {
 		return err
 	}
-	svc.SetWatchLists(screening.NewScreener(lists...))
 	if *demo {
 		if err := seedDemo(ctx, e, svc); err != nil {
 			return err
@@ -92,6 +91,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
 	jobs.Daily(bg, reg, log, "digest", *digestHour, svc.SendDigests)
 	jobs.Every(bg, reg, log, "linkage", 5*time.Second, svc.RunLinkageRounds)
+	jobs.Every(bg, reg, log, "watchlist_rescreen", 10*time.Second, svc.RescreenWatchLists)
 	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
 		_, err := svc.EraseExpired(ctx)
 		return err
@@ -173,6 +173,31 @@ func listenAndServe(ctx context.Context, e env, log *slog.Logger, addr string, h
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// installWatchLists stores the lists given with --watch-list as versions,
+// under their file names, and builds the matcher from every list in force. A
+// malformed file stops the server, naming its faults.
+func installWatchLists(ctx context.Context, svc *app.Service, paths []string) error {
+	files := map[string][]byte{}
+	for _, p := range paths {
+		if p == screenSampleList {
+			files[p] = screening.SampleCSV
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return errUsage{fmt.Sprintf("--watch-list: cannot read %q: %v", p, errors.Unwrap(err))}
+		}
+		files[filepath.Base(p)] = data
+	}
+	if err := svc.InstallWatchLists(ctx, files); err != nil {
+		if alliance.ErrorCode(err) == alliance.CodeInvalid {
+			return errUsage{"--watch-list: " + alliance.ErrorMessage(err)}
+		}
 		return err
 	}
 	return nil

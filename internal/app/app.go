@@ -13,7 +13,6 @@ import (
 	"alliance"
 	"alliance/internal/credential"
 	"alliance/internal/interview"
-	"alliance/internal/screening"
 	"alliance/internal/webhook"
 )
 
@@ -73,7 +72,7 @@ type Service struct {
 	questions *interview.Questionnaire
 	nextSteps *interview.NextSteps
 	webhooks  *webhook.Sender
-	watch     *screening.Screener // the watch lists in force; nil: none
+	watch     watchState // the watch lists in force
 }
 
 // New returns a service over store.

@@ -129,6 +129,16 @@ var constraintFields = map[string]*alliance.Error{
 	"linkage_submissions_records_check":    {Code: alliance.CodeInvalid, Field: "records", Message: "give a number of records of 0 or more"},
 	"linkage_matches_round_fk":             {Code: alliance.CodeInvalid, Field: "round", Message: "no such linkage round"},
 	"linkage_matches_org_fk":               {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"watch_lists_loaded_by_fk":             {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"watch_lists_entities_check":           {Code: alliance.CodeInvalid, Field: "entities", Message: "give a number of entities of 0 or more"},
+	"watch_checks_org_fk":                  {Code: alliance.CodeInvalid, Field: "organisation", Message: "no such organisation"},
+	"watch_checks_created_by_fk":           {Code: alliance.CodeInvalid, Field: "user", Message: "no such user"},
+	"watch_names_check_fk":                 {Code: alliance.CodeInvalid, Field: "check", Message: "no such watch-list check"},
+	"watch_hits_check_fk":                  {Code: alliance.CodeInvalid, Field: "check", Message: "no such watch-list check"},
+	"watch_hits_name_fk":                   {Code: alliance.CodeInvalid, Field: "name", Message: "no such name of a watch-list check"},
+	"watch_hits_list_fk":                   {Code: alliance.CodeInvalid, Field: "list", Message: "no such watch list"},
+	"watch_hits_reviewed_by_fk":            {Code: alliance.CodeInvalid, Field: "reviewed_by", Message: "no such user"},
+	"watch_hits_status_check":              {Code: alliance.CodeInvalid, Field: "status", Message: sqlstore.WatchHitStatusMessage},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {Code: alliance.CodeInvalid, Field: "retention_days", Message: "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

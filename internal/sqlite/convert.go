@@ -132,6 +132,8 @@ var checkFields = map[string][2]string{
 	"linkage_rounds_progress_check":     {"progress", "give a progress from 0 to 100 percent"},
 	"linkage_rounds_counts_check":       {"records", "give counts of records and people of 0 or more"},
 	"linkage_submissions_records_check": {"records", "give a number of records of 0 or more"},
+	"watch_lists_entities_check":        {"entities", "give a number of entities of 0 or more"},
+	"watch_hits_status_check":           {"status", sqlstore.WatchHitStatusMessage},
 	// The message is that of alliance.Organisation.Validate.
 	"organisations_retention_days_check": {"retention_days", "give a number of days from 0 (keep until erased by hand) to 36500"},
 }

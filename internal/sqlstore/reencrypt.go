@@ -94,6 +94,12 @@ var SealedTables = []SealedTable{
 		{"note", alliance.ColDocumentNote, true},
 		{"content", alliance.ColDocumentData, true},
 	}},
+	{"watch_names", []SealedColumn{
+		{"name", alliance.ColWatchName, false},
+	}},
+	{"watch_hits", []SealedColumn{
+		{"reason", alliance.ColWatchHitReason, false},
+	}},
 }
 
 // The blind indexes of case_name_keys (alliance.ColCaseNameKey), like that of

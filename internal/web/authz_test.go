@@ -1,6 +1,7 @@
 package web
 
 import (
+	"alliance/internal/screening"
 	"context"
 	"fmt"
 	"net/url"
@@ -144,6 +145,14 @@ var expectations = map[string]rule{
 	"GET /watchlist":                                  {members, members},
 	"POST /watchlist":                                 {members, members},
 	"POST /api/v1/watchlist/screen":                   {members, members},
+	"POST /watchlist/lists":                           {orgAdmins, orgAdmins},
+	"GET /watchlist/checks/{id}":                      {members, nobody},
+	"POST /watchlist/hits/{id}":                       {members, nobody},
+	"GET /api/v1/watchlist/lists":                     {members, members},
+	"POST /api/v1/watchlist/lists":                    {orgAdmins, orgAdmins},
+	"GET /api/v1/watchlist/checks":                    {members, members},
+	"GET /api/v1/watchlist/checks/{id}":               {members, nobody},
+	"POST /api/v1/watchlist/hits/{id}/review":         {members, nobody},
 	"GET /webhooks":                                   {orgAdmins, orgAdmins},
 	"POST /webhooks":                                  {orgAdmins, orgAdmins},
 	"POST /webhooks/{id}/disable":                     {orgAdmins, nobody},
@@ -289,6 +298,21 @@ func (e *testEnv) fillPath(t *testing.T, pattern, actor string, org int) string 
 		id = itoa(e.decidedCase(t, org).ID)
 	case strings.Contains(pattern, "/cases/{id}"):
 		id = itoa(e.caseIn(t, org).ID)
+	case strings.Contains(pattern, "/watchlist/checks/{id}"), strings.Contains(pattern, "/watchlist/hits/{id}"):
+		u := e.users[fmt.Sprintf("caseworker@%d", org)]
+		c := app.Caller{Actor: alliance.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SecondFactor: true}, RemoteAddr: "test"}
+		out, err := e.svc.ScreenNames(context.Background(), c, "authz", []screening.Query{{ID: "1", Name: "Zarvelin Textile"}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = itoa(out.CheckID)
+		if strings.Contains(pattern, "/hits/") {
+			v, err := e.svc.WatchCheck(context.Background(), c, out.CheckID)
+			if err != nil || len(v.Hits) == 0 {
+				t.Fatalf("no hit to review: %v", err)
+			}
+			id = itoa(v.Hits[0].ID)
+		}
 	case strings.Contains(pattern, "/linkage/{id}"), strings.Contains(pattern, "/linkage/rounds/{id}"):
 		r := e.submittedRound(t)
 		if org == 1 {
@@ -359,6 +383,8 @@ func (e *testEnv) formBody(pattern, uniq string) url.Values {
 		return url.Values{"worker_lang": {"ar"}}
 	case "/cases", "/cases/{id}/edit":
 		return url.Values{"reference": {"F" + uniq}, "given_name": {"Ana"}, "family_name": {"Rusu"}, "birth_date": {"1999"}, "confirm_new": {"on"}, "revision": {"1"}}
+	case "/watchlist/hits/{id}":
+		return url.Values{"status": {"dismissed"}, "reason": {"another company"}, "revision": {"1"}}
 	case "/linkage":
 		return url.Values{"name": {"round " + uniq}, "orgs": {itoa(e.orgs[0].ID), itoa(e.orgs[1].ID)}}
 	case "/watchlist":
@@ -404,6 +430,8 @@ func (e *testEnv) apiBody(route, uniq string) string {
 		return `{"kind":"civil","role":"claimant","authority":"City court","status":"planned"}`
 	case "PUT /api/v1/proceedings/{id}":
 		return `{"kind":"labour","role":"claimant","authority":"District labour court","status":"closed","closed_on":"2026-11-20","outcome":"wages awarded","revision":1}`
+	case "POST /api/v1/watchlist/hits/{id}/review":
+		return `{"status":"confirmed","reason":"same registration number","revision":1}`
 	case "POST /api/v1/linkage/rounds":
 		return `{"name":"round ` + uniq + `","orgs":[` + itoa(e.orgs[0].ID) + `,` + itoa(e.orgs[1].ID) + `]}`
 	case "POST /api/v1/watchlist/screen":
@@ -602,6 +630,9 @@ func uploadContent(rt route, uniq string) string {
 	}
 	if rt.pattern == "/watchlist" {
 		return "id,name,country\nq1,Zarvelin Textile,TR\n"
+	}
+	if strings.HasSuffix(rt.pattern, "/watchlist/lists") {
+		return "id,name,aliases,country,type\nl1,Synthetic Listed Co " + uniq + ",,GB,company\n"
 	}
 	return "prs_FirstName,cas_CaseId\nAna,I" + uniq + "\n"
 }

@@ -86,7 +86,9 @@ func newTestEnv(t testing.TB, cfg app.Config) *testEnv {
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := app.New(st, cfg, log)
-	svc.SetWatchLists(screening.NewScreener(screening.SampleList(time.Now())))
+	if err := svc.InstallWatchLists(context.Background(), map[string][]byte{screening.SampleSource: screening.SampleCSV}); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(svc, metrics.New(), log, Options{Version: "test"})
 	if err != nil {
 		t.Fatal(err)

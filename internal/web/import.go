@@ -15,7 +15,8 @@ import (
 // as Options.MaxUploadBytes, and the API one takes the file as the body.
 var uploadRoutes = map[string]bool{"POST /cases/import": true, "POST /api/v1/cases/import": true,
 	"POST /cases/{id}/documents": true, "POST /api/v1/cases/{id}/documents": true, "POST /watchlist": true,
-	"POST /linkage/{id}/submission": true, "PUT /api/v1/linkage/rounds/{id}/submission": true}
+	"POST /linkage/{id}/submission": true, "PUT /api/v1/linkage/rounds/{id}/submission": true,
+	"POST /watchlist/lists": true, "POST /api/v1/watchlist/lists": true}
 
 // uploadTypes maps the media types an import accepts to its format.
 var uploadTypes = map[string]string{

@@ -27,9 +27,12 @@ func (e *testEnv) upload(t *testing.T, rt route, s testSession, csv string) *htt
 // of people.csv, or a document note.txt of kind other.
 func (e *testEnv) uploadAt(t *testing.T, rt route, s testSession, path, content string) *httptest.ResponseRecorder {
 	t.Helper()
-	name, query := "people.csv", "?format=csv&name=people.csv"
+	name, query, field := "people.csv", "?format=csv&name=people.csv", "file"
 	if strings.HasSuffix(rt.pattern, "/documents") {
 		name, query = "note.txt", "?kind=other"
+	}
+	if strings.HasSuffix(rt.pattern, "/watchlist/lists") {
+		name, query, field = "list.csv", "?name=authz-list&source=list.csv", "list_file"
 	}
 	if rt.api {
 		return e.do("POST", path+query, s.cookie, "text/plain", content, "X-CSRF-Token", s.csrf, "X-Document-Name", name)
@@ -38,7 +41,8 @@ func (e *testEnv) uploadAt(t *testing.T, rt route, s testSession, path, content 
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", s.csrf)
 	mw.WriteField("kind", "other")
-	fw, _ := mw.CreateFormFile("file", name)
+	mw.WriteField("list_name", "authz-list")
+	fw, _ := mw.CreateFormFile(field, name)
 	fw.Write([]byte(content))
 	mw.Close()
 	return e.do("POST", path, s.cookie, mw.FormDataContentType(), body.String())

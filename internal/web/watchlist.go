@@ -30,6 +30,9 @@ type WatchListPage struct {
 	Screened  int
 	Hits      int
 	Problems  []string // the faults of a file of names, with file, line and field
+	CheckID   int64    // where the screening was saved
+	Checks    []alliance.WatchCheck
+	CanLoad   bool // may load a new version of a list
 }
 
 // mayScreen refuses, before any input is read, a caller who may not screen.
@@ -45,8 +48,30 @@ func (s *Server) watchListPage(w http.ResponseWriter, r *http.Request) error {
 	if err := mayScreen(r); err != nil {
 		return err
 	}
-	p := &WatchListPage{Base: s.newBase(r, "watch.title"), Lists: s.svc.WatchLists(), Threshold: fmt.Sprintf("%.2f", screening.DefaultThreshold)}
-	return s.render(w, http.StatusOK, "watchlist", p)
+	p := &WatchListPage{Base: s.newBase(r, "watch.title"), Threshold: fmt.Sprintf("%.2f", screening.DefaultThreshold)}
+	return s.renderWatchList(w, r, p, http.StatusOK)
+}
+
+// renderWatchList adds the lists in force and the organisation's saved
+// screenings to the page.
+func (s *Server) renderWatchList(w http.ResponseWriter, r *http.Request, p *WatchListPage, status int) error {
+	c := caller(r)
+	p.Lists = s.svc.WatchLists()
+	p.CanLoad = alliance.Authorize(c.Actor, alliance.ActWatchListLoad, alliance.Resource{Type: "watchlist", OrgID: c.OrgID}).Allow
+	checks, err := s.svc.WatchChecks(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	p.Checks = checks
+	return s.render(w, status, "watchlist", p)
+}
+
+// uploadLabel names a saved screening: the file's name, or "search".
+func uploadLabel(r *http.Request) string {
+	if _, hdr, err := r.FormFile("file"); err == nil {
+		return path.Base(hdr.Filename)
+	}
+	return "search"
 }
 
 // watchListScreen screens the name typed, or the names of the file sent,
@@ -55,9 +80,9 @@ func (s *Server) watchListScreen(w http.ResponseWriter, r *http.Request) error {
 	if err := mayScreen(r); err != nil {
 		return err
 	}
-	p := &WatchListPage{Base: s.newBase(r, "watch.title"), Lists: s.svc.WatchLists(), Name: r.PostFormValue("name"),
+	p := &WatchListPage{Base: s.newBase(r, "watch.title"), Name: r.PostFormValue("name"),
 		Country: r.PostFormValue("country"), Threshold: r.PostFormValue("threshold")}
-	rerender := func(status int) error { return s.render(w, status, "watchlist", p) }
+	rerender := func(status int) error { return s.renderWatchList(w, r, p, status) }
 	qs, err := formQueries(r)
 	if err != nil {
 		var le *screening.LoadError
@@ -72,10 +97,12 @@ func (s *Server) watchListScreen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.formError(err, p.Base, rerender)
 	}
-	res, err := s.svc.ScreenNames(r.Context(), caller(r), qs, threshold)
+	out, err := s.svc.ScreenNames(r.Context(), caller(r), uploadLabel(r), qs, threshold)
 	if err != nil {
 		return s.formError(err, p.Base, rerender)
 	}
+	res := out.Results
+	p.CheckID = out.CheckID
 	if r.PostFormValue("download") == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="watch-list-hits.csv"`)
@@ -198,6 +225,7 @@ type watchHit struct {
 
 func (s *Server) apiWatchListScreen(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
+		Label     string       `json:"label"`
 		Names     []watchQuery `json:"names"`
 		Threshold float64      `json:"threshold"`
 	}
@@ -214,10 +242,11 @@ func (s *Server) apiWatchListScreen(w http.ResponseWriter, r *http.Request) erro
 		}
 		qs[i] = screening.Query{ID: n.ID, Name: n.Name, Country: strings.ToUpper(n.Country)}
 	}
-	res, err := s.svc.ScreenNames(r.Context(), caller(r), qs, in.Threshold)
+	outcome, err := s.svc.ScreenNames(r.Context(), caller(r), in.Label, qs, in.Threshold)
 	if err != nil {
 		return err
 	}
+	res := outcome.Results
 	type result struct {
 		ID   string     `json:"id"`
 		Hits []watchHit `json:"hits"`
@@ -229,7 +258,7 @@ func (s *Server) apiWatchListScreen(w http.ResponseWriter, r *http.Request) erro
 			out[i].Hits = append(out[i].Hits, watchHit{h.Entity.ID, h.List.Label(), h.Name, h.Score, h.Explanation})
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": out, "lists": listVersions(s.svc.WatchLists())})
+	writeJSON(w, http.StatusOK, map[string]any{"check_id": outcome.CheckID, "results": out, "lists": listVersions(s.svc.WatchLists())})
 	return nil
 }
 

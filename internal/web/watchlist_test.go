@@ -1,11 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"alliance"
+	"alliance/internal/app"
 )
 
 // TestWatchListScreen screens through the API, the page and an XLSX file:
@@ -61,5 +66,54 @@ func TestWatchListScreen(t *testing.T) {
 	body := e.do("GET", "/api/v1/audit", e.session("admin@0").cookie, "", "").Body.String()
 	if !strings.Contains(body, "watch-list screening of 2 names") || strings.Contains(body, "Bramkovskij") {
 		t.Errorf("the audit log does not hold the counts, or holds the names")
+	}
+}
+
+// TestWatchListReviewAndRescreen: a saved screening's hit is reviewed with
+// a reason (a stale review is refused); a new list version is screened
+// against the saved names, its new hits are added once and the owners are
+// told; a malformed list is refused with its line and changes nothing.
+func TestWatchListReviewAndRescreen(t *testing.T) {
+	e := newTestEnv(t, testConfig())
+	ctx := context.Background()
+	cw, admin := e.client(t, "caseworker@0"), e.client(t, "admin@0")
+	if _, err := e.svc.CreateWebhook(ctx, e.adminOf(0), "https://hooks.example.org/alliance", []string{alliance.EventWatchListHits}); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		CheckID int64 `json:"check_id"`
+	}
+	json.Unmarshal(cw.must(200, "POST", "/api/v1/watchlist/screen", `{"label":"suppliers","names":[{"id":"s1","name":"Zarvelin Textile"},{"id":"s2","name":"Quillon Harbour Bakery"}]}`), &out)
+	var chk app.CheckView
+	json.Unmarshal(cw.must(200, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), ""), &chk)
+	if len(chk.Names) != 2 || len(chk.Hits) != 1 || chk.Hits[0].Status != alliance.HitOpen || chk.OpenHits != 1 {
+		t.Fatalf("saved screening %+v", chk)
+	}
+	hit := chk.Hits[0]
+	cw.must(400, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"dismissed","reason":"","revision":1}`)
+	cw.must(200, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"dismissed","reason":"another company, registered in 2019","revision":1}`)
+	cw.must(409, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"confirmed","reason":"the same address","revision":1}`)
+	e.client(t, "caseworker@1").must(403, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), "")
+
+	// A malformed list: refused with its line; the list in force stays.
+	admin.must(400, "POST", "/api/v1/watchlist/lists?name=national&source=national.csv", "id,name,aliases,country,type\nn1,,,,company\n")
+	cw.must(403, "POST", "/api/v1/watchlist/lists?name=national&source=national.csv", "id,name,aliases,country,type\nn1,Quillon Harbour Bakery,,,company\n")
+	admin.must(201, "POST", "/api/v1/watchlist/lists?name=national&source=national.csv", "id,name,aliases,country,type\nn1,Quillon Harbour Bakery,,GB,company\n")
+	for i := 0; i < 2; i++ { // the second run finds nothing more to do
+		if err := e.svc.RescreenWatchLists(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	json.Unmarshal(cw.must(200, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), ""), &chk)
+	if len(chk.Hits) != 2 || chk.OpenHits != 1 {
+		t.Fatalf("after the new list: %d hits, %d open; want 2 and 1", len(chk.Hits), chk.OpenHits)
+	}
+	due, err := e.store.DueDeliveries(ctx, time.Now().Add(time.Hour), 100)
+	if err != nil || len(due) != 1 || due[0].Event != alliance.EventWatchListHits || !strings.Contains(string(due[0].Payload), `"new_hits":1`) {
+		t.Errorf("the owners were not told once of one new hit: %v %v", due, err)
+	}
+	json.Unmarshal(cw.must(200, "POST", "/api/v1/watchlist/screen", `{"names":[{"id":"x","name":"Zarvelin Textile"}]}`), &out)
+	if json.Unmarshal(cw.must(200, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), ""), &chk); len(chk.Hits) != 1 {
+		t.Errorf("the sample list is no longer in force after another list was loaded")
 	}
 }
