@@ -32,7 +32,7 @@ func (s *Server) renderRounds(w http.ResponseWriter, r *http.Request, b *Base, s
 	}
 	p := &LinkageRoundsPage{Base: b, Rounds: rounds, OrgName: map[int64]string{},
 		CanStart: alliance.Authorize(c.Actor, alliance.ActLinkageStart, alliance.Resource{Type: "linkage_round", OrgID: c.OrgID}).Allow}
-	if p.Orgs, err = s.svc.Organisations(ctx, c); err != nil {
+	if p.Orgs, err = s.allianceOrgs(r); err != nil {
 		return err
 	}
 	for _, o := range p.Orgs {
@@ -85,7 +85,7 @@ func (s *Server) renderRound(w http.ResponseWriter, r *http.Request, b *Base, st
 		return err
 	}
 	p := &LinkageRoundPage{Base: b, Round: v, OrgName: map[int64]string{}, Submitted: map[int64]alliance.LinkageSubmission{}}
-	orgs, err := s.svc.Organisations(ctx, c)
+	orgs, err := s.allianceOrgs(r)
 	if err != nil {
 		return err
 	}
@@ -227,4 +227,18 @@ func (s *Server) apiLinkageMatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusAccepted, round)
 	return nil
+}
+
+// allianceOrgs lists the caller's own organisation and its partners: the
+// organisations a round can be among.
+func (s *Server) allianceOrgs(r *http.Request) ([]alliance.Organisation, error) {
+	own, err := s.svc.Organisations(r.Context(), caller(r))
+	if err != nil {
+		return nil, err
+	}
+	partners, err := s.svc.Partners(r.Context(), caller(r))
+	if err != nil {
+		return nil, err
+	}
+	return append(own, partners...), nil
 }
