@@ -192,6 +192,9 @@ func installWatchLists(ctx context.Context, svc *app.Service, paths []string) er
 		if err != nil {
 			return errUsage{fmt.Sprintf("--watch-list: cannot read %q: %v", p, errors.Unwrap(err))}
 		}
+		if _, dup := files[filepath.Base(p)]; dup {
+			return errUsage{fmt.Sprintf("--watch-list: two files are named %q; a list is known by its file's name", filepath.Base(p))}
+		}
 		files[filepath.Base(p)] = data
 	}
 	if err := svc.InstallWatchLists(ctx, files); err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -61,6 +62,19 @@ func (s *Service) RunLinkageRounds(ctx context.Context) error {
 	return nil
 }
 
+// setProgress records how far the matching of a round has come, unless the
+// round has moved on meanwhile.
+func (s *Service) setProgress(ctx context.Context, p *alliance.LinkageRound) {
+	s.store.Update(ctx, func(tx alliance.Tx) error {
+		cur, err := tx.LinkageRound(ctx, p.ID)
+		if err != nil || cur.Status != alliance.RoundMatching || cur.Progress >= p.Progress {
+			return err
+		}
+		cur.Progress = p.Progress
+		return tx.UpdateLinkageRound(ctx, cur)
+	})
+}
+
 // setRound writes the state of a round, re-reading its revision: the job is
 // the only writer while a round is matching.
 func (s *Service) setRound(ctx context.Context, r *alliance.LinkageRound) error {
@@ -77,11 +91,7 @@ func (s *Service) setRound(ctx context.Context, r *alliance.LinkageRound) error 
 // runRound matches one round, records what each organisation learns and the
 // alliance's counts.
 func (s *Service) runRound(ctx context.Context, r *alliance.LinkageRound) error {
-	subs, err := s.store.LinkageSubmissions(ctx, r.ID, false)
-	if err != nil {
-		return err
-	}
-	parties, err := s.roundParties(ctx, r.ID, 0)
+	parties, orgs, err := s.roundParties(ctx, r.ID, 0)
 	if err != nil {
 		return err
 	}
@@ -90,18 +100,18 @@ func (s *Service) runRound(ctx context.Context, r *alliance.LinkageRound) error 
 	}
 	last := time.Now()
 	pairs, err := linkage.Match(parties, linkage.Options{Threshold: r.Threshold, Progress: func(done, total int64) {
-		if total > 0 && time.Since(last) > time.Second {
+		if total > 0 && time.Since(last) > 2*time.Second {
 			last = time.Now()
 			p := *r
 			p.Progress = int(done * 99 / total)
-			s.setRound(ctx, &p)
+			go s.setProgress(ctx, &p) // never hold the matcher's workers on the database
 		}
 	}})
 	if err != nil {
 		return err
 	}
 	clusters := linkage.Cluster(pairs, false)
-	matches, err := s.roundMatches(ctx, r.ID, subs, parties, clusters)
+	matches, err := s.roundMatches(ctx, r.ID, orgs, parties, clusters)
 	if err != nil {
 		return err
 	}
@@ -131,21 +141,24 @@ func (s *Service) runRound(ctx context.Context, r *alliance.LinkageRound) error 
 // roundMatches turns clusters into what each organisation learns: which of
 // its records matched records held elsewhere, and by which organisations
 // where the person's consent allows it on both sides — each case's consent
-// in force shares something with the other organisation.
-func (s *Service) roundMatches(ctx context.Context, round int64, subs []alliance.LinkageSubmission, parties []*linkage.Party,
+// in force shares something with the other organisation. A match nobody may
+// be named for is told only when at least two other organisations took part:
+// with one, "elsewhere" would name it. Clusters are numbered per
+// organisation, in the order of its record ids: a number counted across the
+// round would tell which organisation holds a cluster's other record.
+func (s *Service) roundMatches(ctx context.Context, round int64, orgs []int64, parties []*linkage.Party,
 	clusters [][]linkage.Ref) ([]alliance.LinkageMatch, error) {
-	orgOf := func(ref linkage.Ref) int64 { return subs[ref.Party].OrgID }
+	orgOf := func(ref linkage.Ref) int64 { return orgs[ref.Party] }
 	var out []alliance.LinkageMatch
 	shares := map[string][]int64{} // case id → organisations its consent shares with
-	for ci, cl := range clusters {
+	for _, cl := range clusters {
 		for _, ref := range cl {
-			id := parties[ref.Party].IDs[ref.Index]
-			m := alliance.LinkageMatch{RoundID: round, OrgID: orgOf(ref), RecordID: id, Cluster: ci + 1, OtherOrgs: []int64{}}
+			m := alliance.LinkageMatch{RoundID: round, OrgID: orgOf(ref), RecordID: parties[ref.Party].IDs[ref.Index], OtherOrgs: []int64{}}
 			for _, other := range cl {
 				if orgOf(other) == m.OrgID {
 					continue
 				}
-				ok, err := s.mutualConsent(ctx, shares, id, parties[other.Party].IDs[other.Index], m.OrgID, orgOf(other))
+				ok, err := s.mutualConsent(ctx, shares, m.RecordID, parties[other.Party].IDs[other.Index], m.OrgID, orgOf(other))
 				if err != nil {
 					return nil, err
 				}
@@ -153,10 +166,32 @@ func (s *Service) roundMatches(ctx context.Context, round int64, subs []alliance
 					m.OtherOrgs = append(m.OtherOrgs, orgOf(other))
 				}
 			}
-			out = append(out, m)
+			if len(m.OtherOrgs) > 0 || len(parties) >= 3 {
+				out = append(out, m)
+			}
 		}
 	}
-	return out, nil
+	return numberPerOrg(out), nil
+}
+
+// numberPerOrg numbers each organisation's matches 1, 2, … in the order of
+// their record ids.
+func numberPerOrg(ms []alliance.LinkageMatch) []alliance.LinkageMatch {
+	slices.SortFunc(ms, func(a, b alliance.LinkageMatch) int {
+		if a.OrgID != b.OrgID {
+			return cmp.Compare(a.OrgID, b.OrgID)
+		}
+		return cmp.Compare(a.RecordID, b.RecordID)
+	})
+	n := 0
+	for i := range ms {
+		if i == 0 || ms[i].OrgID != ms[i-1].OrgID {
+			n = 0
+		}
+		n++
+		ms[i].Cluster = n
+	}
+	return ms
 }
 
 // mutualConsent reports whether case a (of organisation orgA) may be told

@@ -21,8 +21,13 @@ type RoundView struct {
 	alliance.LinkageRound
 	Submissions []alliance.LinkageSubmission `json:"submissions"`
 	Participant bool                         `json:"participant"` // the caller's organisation takes part
+	Suppressed  bool                         `json:"suppressed"`  // people not shown: fewer than MinCell are held twice
 	Matches     []alliance.LinkageMatch      `json:"matches"`     // the caller's organisation's, once done
 }
+
+// MinCell is the smallest number of people a count may describe when it is
+// shown: below it, the count is withheld.
+const MinCell = 5
 
 func roundResource(c Caller, id int64) alliance.Resource {
 	return alliance.Resource{Type: "linkage_round", ID: strconv.FormatInt(id, 10), OrgID: c.OrgID}
@@ -42,6 +47,9 @@ func (s *Service) StartLinkageRound(ctx context.Context, c Caller, name string, 
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	if !slices.Contains(orgs, c.OrgID) {
+		return nil, alliance.Invalid("orgs", "a round is started by one of the organisations that take part in it")
+	}
 	err := s.commit(ctx, c, alliance.ActLinkageStart, roundResource(c, 0), func(tx alliance.Tx, e *alliance.AuditEntry) error {
 		for _, o := range orgs {
 			if _, err := tx.Organisation(ctx, o); err != nil {
@@ -60,21 +68,14 @@ func (s *Service) StartLinkageRound(ctx context.Context, c Caller, name string, 
 	return &r, nil
 }
 
-// seesAllRounds reports whether the caller sees every round: those who may
-// start them.
-func seesAllRounds(c Caller) bool {
-	return alliance.Authorize(c.Actor, alliance.ActLinkageStart, alliance.Resource{Type: "linkage_round", OrgID: c.OrgID}).Allow
-}
-
-// LinkageRounds lists the rounds the caller sees: all of them for analysts
-// and administrators, else those of the caller's organisation.
+// LinkageRounds lists the rounds the caller's organisation takes part in.
 func (s *Service) LinkageRounds(ctx context.Context, c Caller) ([]alliance.LinkageRound, error) {
 	if err := s.authorize(ctx, c, alliance.ActLinkageRead, roundResource(c, 0)); err != nil {
 		return nil, err
 	}
 	all, err := s.store.LinkageRounds(ctx)
-	if err != nil || seesAllRounds(c) {
-		return all, err
+	if err != nil {
+		return nil, err
 	}
 	var out []alliance.LinkageRound
 	for _, r := range all {
@@ -93,15 +94,20 @@ func (s *Service) LinkageRound(ctx context.Context, c Caller, id int64) (*RoundV
 	if err != nil {
 		return nil, err
 	}
-	v := &RoundView{LinkageRound: *r, Participant: slices.Contains(r.Orgs, c.OrgID), Matches: []alliance.LinkageMatch{}}
+	v := &RoundView{LinkageRound: *r, Participant: true, Matches: []alliance.LinkageMatch{}}
 	if v.Submissions, err = s.store.LinkageSubmissions(ctx, id, false); err != nil {
 		return nil, err
+	}
+	// A count of people held by several organisations below the minimum
+	// cell size would single a few of them out: it is withheld.
+	if overlap := v.Records - v.People; overlap > 0 && overlap < MinCell {
+		v.People, v.Suppressed = 0, true
 	}
 	mayRead := alliance.Authorize(c.Actor, alliance.ActCaseList, alliance.Resource{Type: "case", OrgID: c.OrgID}).Allow
 	if r.Status != alliance.RoundDone || !v.Participant || !mayRead {
 		return v, nil
 	}
-	if v.Matches, err = s.store.LinkageMatches(ctx, id, c.OrgID); err != nil {
+	if v.Matches, err = s.currentMatches(ctx, id, c.OrgID); err != nil {
 		return nil, err
 	}
 	err = s.commit(ctx, c, alliance.ActCaseList, alliance.Resource{Type: "case", OrgID: c.OrgID}, func(_ alliance.Tx, e *alliance.AuditEntry) error {
@@ -111,8 +117,8 @@ func (s *Service) LinkageRound(ctx context.Context, c Caller, id int64) (*RoundV
 	return v, err
 }
 
-// roundFor reads round id for act: the caller's organisation takes part,
-// or the caller sees every round.
+// roundFor reads round id for act, when the caller's organisation takes
+// part in it.
 func (s *Service) roundFor(ctx context.Context, c Caller, act alliance.Action, id int64) (*alliance.LinkageRound, error) {
 	if err := s.authorize(ctx, c, act, roundResource(c, id)); err != nil {
 		return nil, err
@@ -121,7 +127,7 @@ func (s *Service) roundFor(ctx context.Context, c Caller, act alliance.Action, i
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(r.Orgs, c.OrgID) && !seesAllRounds(c) {
+	if !slices.Contains(r.Orgs, c.OrgID) {
 		return nil, alliance.Errorf(alliance.CodeForbidden, "your organisation does not take part in this round")
 	}
 	return r, nil
@@ -211,19 +217,34 @@ func (s *Service) SubmitEncodings(ctx context.Context, c Caller, id int64, name 
 	if !slices.Contains(r.Orgs, c.OrgID) {
 		return nil, alliance.Errorf(alliance.CodeForbidden, "your organisation does not take part in this round")
 	}
-	if r.Status != alliance.RoundCollecting {
+	if r.Status != alliance.RoundCollecting && r.Status != alliance.RoundFailed {
 		return nil, alliance.Errorf(alliance.CodeConflict, "the round no longer takes encodings (%s)", r.Status)
 	}
 	party, err := linkage.ReadCLK(bytes.NewReader(data), name)
 	if err != nil {
 		return nil, alliance.Invalid("clk", "%v", err)
 	}
+	party.Name = name
 	if err := s.checkParty(ctx, c.OrgID, id, party); err != nil {
 		return nil, err
 	}
 	sub := alliance.LinkageSubmission{RoundID: id, OrgID: c.OrgID, Records: len(party.IDs), CLK: data, SubmittedBy: c.UserID, SubmittedAt: s.now()}
 	err = s.commit(ctx, c, alliance.ActLinkageSubmit, roundResource(c, id), func(tx alliance.Tx, e *alliance.AuditEntry) error {
 		e.Detail = fmt.Sprintf("%d encodings submitted", sub.Records)
+		// The round must still collect when the file lands; the update bumps
+		// its revision, so that a match started meanwhile fails instead of
+		// matching without this file. A failed round collects again.
+		cur, err := tx.LinkageRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Status != alliance.RoundCollecting && cur.Status != alliance.RoundFailed {
+			return alliance.Errorf(alliance.CodeConflict, "the round no longer takes encodings (%s)", cur.Status)
+		}
+		cur.Status, cur.Error = alliance.RoundCollecting, ""
+		if err := tx.UpdateLinkageRound(ctx, cur); err != nil {
+			return err
+		}
 		return tx.PutLinkageSubmission(ctx, &sub)
 	})
 	if err != nil {
@@ -250,7 +271,7 @@ func (s *Service) checkParty(ctx context.Context, org, round int64, p *linkage.P
 			return alliance.Invalid("clk", "%s: record %d: %q is not the id of a case of your organisation whose person agreed to statistics; encode the file this round offers", p.Name, i+1, id)
 		}
 	}
-	others, err := s.roundParties(ctx, round, org)
+	others, _, err := s.roundParties(ctx, round, org)
 	if err != nil {
 		return err
 	}
@@ -261,22 +282,58 @@ func (s *Service) checkParty(ctx context.Context, org, round int64, p *linkage.P
 }
 
 // roundParties reads the encodings submitted to a round, but those of
-// organisation except (0: none).
-func (s *Service) roundParties(ctx context.Context, round, except int64) ([]*linkage.Party, error) {
+// organisation except (0: none), with the organisation of each, in one read.
+func (s *Service) roundParties(ctx context.Context, round, except int64) ([]*linkage.Party, []int64, error) {
 	subs, err := s.store.LinkageSubmissions(ctx, round, true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []*linkage.Party
+	var orgs []int64
 	for _, sub := range subs {
 		if sub.OrgID == except {
 			continue
 		}
-		p, err := linkage.ReadCLK(bytes.NewReader(sub.CLK), strconv.FormatInt(sub.OrgID, 10))
+		name := s.orgName(ctx, sub.OrgID)
+		p, err := linkage.ReadCLK(bytes.NewReader(sub.CLK), name)
 		if err != nil {
-			return nil, fmt.Errorf("linkage round %d, organisation %d: %w", round, sub.OrgID, err)
+			return nil, nil, fmt.Errorf("the encodings of %s: %w", name, err)
 		}
-		out = append(out, p)
+		p.Name = name
+		out, orgs = append(out, p), append(orgs, sub.OrgID)
+	}
+	return out, orgs, nil
+}
+
+// orgName names an organisation in messages about a round.
+func (s *Service) orgName(ctx context.Context, id int64) string {
+	if o, err := s.store.Organisation(ctx, id); err == nil {
+		return o.Name
+	}
+	return "organisation " + strconv.FormatInt(id, 10)
+}
+
+// currentMatches returns an organisation's matches of a round whose cases
+// still may take part: a case erased since, or whose consent to statistics
+// was withdrawn, drops out.
+func (s *Service) currentMatches(ctx context.Context, round, org int64) ([]alliance.LinkageMatch, error) {
+	ms, err := s.store.LinkageMatches(ctx, round, org)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := s.linkableCases(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	ok := make(map[string]bool, len(cases))
+	for _, k := range cases {
+		ok[strconv.FormatInt(k.ID, 10)] = true
+	}
+	out := []alliance.LinkageMatch{}
+	for _, m := range ms {
+		if ok[m.RecordID] {
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

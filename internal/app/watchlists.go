@@ -23,6 +23,14 @@ type watchState struct {
 	mu       sync.RWMutex
 	screener *screening.Screener
 	ids      map[string]int64 // list version label → watch_lists.id
+	newest   int64            // the newest version in the store when built
+}
+
+// latest returns the newest version the matcher was built with.
+func (w *watchState) latest() int64 {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.newest
 }
 
 func (w *watchState) get() (*screening.Screener, map[string]int64) {
@@ -47,7 +55,14 @@ func (s *Service) WatchLists() []screening.Version {
 // lists: a list loaded in the app stays in force after a restart.
 func (s *Service) InstallWatchLists(ctx context.Context, files map[string][]byte) error {
 	for name, data := range files {
-		if _, err := s.addWatchList(ctx, 0, name, name, data); err != nil && alliance.ErrorCode(err) != alliance.CodeConflict {
+		w, err := s.prepareWatchList(ctx, 0, name, name, data, true)
+		if alliance.ErrorCode(err) == alliance.CodeConflict {
+			continue // that very file was loaded before: a restart changes nothing
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.store.Update(ctx, func(tx alliance.Tx) error { return tx.AddWatchList(ctx, w) }); err != nil {
 			return err
 		}
 	}
@@ -79,6 +94,9 @@ func (s *Service) RefreshWatchLists(ctx context.Context) error {
 	sc := screening.NewScreener(snaps...)
 	s.watch.mu.Lock()
 	s.watch.screener, s.watch.ids = sc, ids
+	if len(all) > 0 {
+		s.watch.newest = all[0].ID
+	}
 	s.watch.mu.Unlock()
 	return nil
 }
@@ -93,23 +111,58 @@ func (s *Service) LoadWatchList(ctx context.Context, c Caller, name, source stri
 	if err := s.authorize(ctx, c, alliance.ActWatchListLoad, res); err != nil {
 		return nil, err
 	}
-	w, err := s.addWatchList(ctx, c.UserID, strings.TrimSpace(name), source, data)
+	w, err := s.prepareWatchList(ctx, c.UserID, strings.TrimSpace(name), source, data, false)
 	if err != nil {
 		return nil, err
 	}
-	err = s.commit(ctx, c, alliance.ActWatchListLoad, res, func(_ alliance.Tx, e *alliance.AuditEntry) error {
+	if err := s.mayReplace(ctx, c, w.Name); err != nil {
+		return nil, err
+	}
+	err = s.commit(ctx, c, alliance.ActWatchListLoad, res, func(tx alliance.Tx, e *alliance.AuditEntry) error {
+		if err := tx.AddWatchList(ctx, w); err != nil {
+			return err
+		}
 		e.ResourceID, e.Detail = fmt.Sprint(w.ID), fmt.Sprintf("watch list %q loaded: %d entities, sha256 %s", w.Name, w.Entities, w.SHA256)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	w.Data = nil
 	return w, s.RefreshWatchLists(ctx)
 }
 
-// addWatchList parses and stores a version; the same file as the version in
-// force is a conflict.
-func (s *Service) addWatchList(ctx context.Context, user int64, name, source string, data []byte) (*alliance.WatchList, error) {
+// mayReplace refuses a new version of a list that another organisation
+// loaded first, or that the server's configuration loads: every
+// organisation screens against it, and only its keeper may change it.
+func (s *Service) mayReplace(ctx context.Context, c Caller, name string) error {
+	all, err := s.store.WatchLists(ctx, false)
+	if err != nil {
+		return err
+	}
+	var first *alliance.WatchList
+	for i := range all { // newest first: the last of a name is the first loaded
+		if all[i].Name == name {
+			first = &all[i]
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	if first.LoadedBy == 0 {
+		return alliance.Errorf(alliance.CodeForbidden, "the list %q is loaded by the server's configuration (serve --watch-list); its operator updates it", name)
+	}
+	u, err := s.store.User(ctx, first.LoadedBy)
+	if err != nil || u.OrgID != c.OrgID {
+		return alliance.Errorf(alliance.CodeForbidden, "the list %q is kept by another organisation; give a new list another name", name)
+	}
+	return nil
+}
+
+// prepareWatchList parses a version of list name. The file of the version
+// in force, or with anyVersion of any version of that name, is a conflict:
+// a restart must not bring back a file a newer version replaced.
+func (s *Service) prepareWatchList(ctx context.Context, user int64, name, source string, data []byte, anyVersion bool) (*alliance.WatchList, error) {
 	w := &alliance.WatchList{Name: name, Source: source, LoadedBy: user, LoadedAt: s.now()}
 	if err := w.Validate(); err != nil {
 		return nil, err
@@ -127,18 +180,17 @@ func (s *Service) addWatchList(ctx context.Context, user int64, name, source str
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range all {
-		if v.Name == w.Name {
-			if v.SHA256 == w.SHA256 {
-				return nil, alliance.Errorf(alliance.CodeConflict, "this file is the version of %q in force already", w.Name)
-			}
-			break
+	for _, v := range all { // newest first
+		if v.Name != w.Name {
+			continue
+		}
+		if v.SHA256 == w.SHA256 {
+			return nil, alliance.Errorf(alliance.CodeConflict, "this file was loaded as a version of %q already", w.Name)
+		}
+		if !anyVersion {
+			break // an earlier file may be loaded again, to go back to it
 		}
 	}
-	if err := s.store.Update(ctx, func(tx alliance.Tx) error { return tx.AddWatchList(ctx, w) }); err != nil {
-		return nil, err
-	}
-	w.Data = nil
 	return w, nil
 }
 
@@ -215,7 +267,22 @@ func (s *Service) hitsOf(check, name int64, hs []screening.Hit, ids map[string]i
 	out := make([]alliance.WatchHit, 0, len(hs))
 	for _, h := range hs {
 		out = append(out, alliance.WatchHit{CheckID: check, NameID: name, ListID: ids[h.List.Label()], ListName: h.List.Source,
-			EntityID: h.Entity.ID, ListedName: h.Name, Score: h.Score, Explanation: h.Explanation, Status: alliance.HitOpen, FoundAt: s.now()})
+			EntityID: h.Entity.ID, ListedName: h.Name, Score: h.Score, Explanation: listedSide(h), Status: alliance.HitOpen, FoundAt: s.now()})
 	}
 	return out
+}
+
+// listedSide explains a hit by the listed words it matched, with the credit
+// of each, and never the screened name's own words: the name is sealed, and
+// the explanation kept beside it is not.
+func listedSide(h screening.Hit) string {
+	parts := make([]string, 0, len(h.Matches))
+	for _, m := range h.Matches {
+		p := fmt.Sprintf("%s %.2f", m.Listed, m.Credit)
+		if m.Concept != "" {
+			p += " (" + m.Concept + ")"
+		}
+		parts = append(parts, p)
+	}
+	return "matched listed words: " + strings.Join(parts, "; ")
 }

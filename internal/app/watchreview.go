@@ -86,21 +86,38 @@ func (s *Service) ReviewHit(ctx context.Context, c Caller, id int64, status, rea
 // rescreenPage is how many saved names a rescreen reads at a time.
 const rescreenPage = 1000
 
-// RescreenWatchLists screens every saved name against each list version not
-// yet rescreened, adds the hits that are new (a name hit by an entity of a
-// list once is not hit again by it), and tells each organisation of its new
-// hits through its watchlist.hits webhooks and the count on its page. The
-// server runs it every few seconds.
+// RescreenWatchLists screens every saved name against the version in force
+// of each list not yet rescreened (an older version a newer one replaced
+// meanwhile is skipped), adds the hits that are new (a name hit by an entity
+// of a list once is not hit again by it), and tells each organisation of
+// its new hits through its watchlist.hits webhooks and the count on its
+// page: the hits of each page of names and their notice are written in one
+// transaction, so a rescreen that stops half way loses no notice when it
+// runs again. It also rebuilds the matcher when another server loaded a
+// list. The server runs it every few seconds.
 func (s *Service) RescreenWatchLists(ctx context.Context) error {
-	all, err := s.store.WatchLists(ctx, true)
-	if err != nil {
+	all, err := s.store.WatchLists(ctx, false)
+	if err != nil || len(all) == 0 {
 		return err
 	}
-	for _, w := range all {
+	if s.watch.latest() != all[0].ID {
+		if err := s.RefreshWatchLists(ctx); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range all { // newest first
+		inForce := !seen[w.Name]
+		seen[w.Name] = true
 		if w.RescreenedAt != nil {
 			continue
 		}
-		if err := s.rescreen(ctx, &w); err != nil {
+		if !inForce {
+			err = s.store.Update(ctx, func(tx alliance.Tx) error { return tx.MarkRescreened(ctx, w.ID, s.now()) })
+		} else {
+			err = s.rescreen(ctx, w.ID)
+		}
+		if err != nil {
 			return fmt.Errorf("rescreen against watch list %d: %w", w.ID, err)
 		}
 	}
@@ -108,39 +125,52 @@ func (s *Service) RescreenWatchLists(ctx context.Context) error {
 }
 
 // rescreen screens the saved names against one list version.
-func (s *Service) rescreen(ctx context.Context, w *alliance.WatchList) error {
+func (s *Service) rescreen(ctx context.Context, listID int64) error {
+	w, err := s.watchListData(ctx, listID)
+	if err != nil {
+		return err
+	}
 	snap, err := screening.ReadSnapshot(w.Name, bytes.NewReader(w.Data), screening.Format(w.Format), w.LoadedAt)
 	if err != nil {
 		return err
 	}
 	sc := screening.NewScreener(snap)
 	ids := map[string]int64{snap.Version.Label(): w.ID}
-	newHits := map[int64]map[int64]int{} // org → check → new hits
 	checkOrg := map[int64]int64{}
 	for after := int64(0); ; {
 		names, err := s.store.WatchNames(ctx, after, rescreenPage)
-		if err != nil || len(names) == 0 {
-			if err != nil {
-				return err
-			}
+		if err != nil {
+			return err
+		}
+		if len(names) == 0 {
 			break
 		}
 		after = names[len(names)-1].ID
-		if err := s.rescreenNames(ctx, sc, ids, names, checkOrg, newHits); err != nil {
+		if err := s.rescreenNames(ctx, sc, w, ids, names, checkOrg); err != nil {
 			return err
 		}
 	}
-	return s.store.Update(ctx, func(tx alliance.Tx) error {
-		if err := tx.MarkRescreened(ctx, w.ID, s.now()); err != nil {
-			return err
-		}
-		return s.tellNewHits(ctx, tx, w, newHits)
-	})
+	return s.store.Update(ctx, func(tx alliance.Tx) error { return tx.MarkRescreened(ctx, w.ID, s.now()) })
 }
 
-// rescreenNames screens one page of saved names and stores their new hits.
-func (s *Service) rescreenNames(ctx context.Context, sc *screening.Screener, ids map[string]int64, names []alliance.WatchName,
-	checkOrg map[int64]int64, newHits map[int64]map[int64]int) error {
+// watchListData reads one version with its file.
+func (s *Service) watchListData(ctx context.Context, id int64) (*alliance.WatchList, error) {
+	all, err := s.store.WatchLists(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			return &all[i], nil
+		}
+	}
+	return nil, alliance.ErrNotFound
+}
+
+// rescreenNames screens one page of saved names, and stores their new hits
+// and the notices of them in one transaction.
+func (s *Service) rescreenNames(ctx context.Context, sc *screening.Screener, w *alliance.WatchList, ids map[string]int64,
+	names []alliance.WatchName, checkOrg map[int64]int64) error {
 	qs := make([]screening.Query, len(names))
 	for i, n := range names {
 		qs[i] = screening.Query{ID: fmt.Sprint(n.ID), Name: n.Name, Country: n.Country}
@@ -149,36 +179,37 @@ func (s *Service) rescreenNames(ctx context.Context, sc *screening.Screener, ids
 	if err != nil {
 		return err
 	}
+	var hits []alliance.WatchHit
 	for i, r := range results {
-		if len(r.Hits) == 0 {
-			continue
+		hits = append(hits, s.hitsOf(names[i].CheckID, names[i].ID, r.Hits, ids)...)
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	return s.store.Update(ctx, func(tx alliance.Tx) error {
+		if _, err := tx.AddWatchHits(ctx, hits); err != nil {
+			return err
 		}
-		n := names[i]
-		org, ok := checkOrg[n.CheckID]
-		if !ok {
-			chk, err := s.store.WatchCheck(ctx, n.CheckID)
-			if err != nil {
-				return err
+		newHits := map[int64]map[int64]int{} // org → check → new hits
+		for _, h := range hits {
+			if h.ID == 0 {
+				continue // known already
 			}
-			org, checkOrg[n.CheckID] = chk.OrgID, chk.OrgID
-		}
-		var added int
-		err := s.store.Update(ctx, func(tx alliance.Tx) error {
-			var err error
-			added, err = tx.AddWatchHits(ctx, s.hitsOf(n.CheckID, n.ID, r.Hits, ids))
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if added > 0 {
+			org, ok := checkOrg[h.CheckID]
+			if !ok {
+				chk, err := tx.WatchCheck(ctx, h.CheckID)
+				if err != nil {
+					return err
+				}
+				org, checkOrg[h.CheckID] = chk.OrgID, chk.OrgID
+			}
 			if newHits[org] == nil {
 				newHits[org] = map[int64]int{}
 			}
-			newHits[org][n.CheckID] += added
+			newHits[org][h.CheckID]++
 		}
-	}
-	return nil
+		return s.tellNewHits(ctx, tx, w, newHits)
+	})
 }
 
 // tellNewHits queues a watchlist.hits event for each organisation with new

@@ -4,6 +4,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -61,7 +62,7 @@ func Daily(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name st
 // runOnce runs fn, counts and logs a failure, and reports whether the jobs
 // should go on (ctx has not ended).
 func runOnce(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name string, fn func(context.Context) error) bool {
-	err := fn(ctx)
+	err := safely(ctx, fn)
 	if ctx.Err() != nil {
 		return false
 	}
@@ -70,4 +71,15 @@ func runOnce(ctx context.Context, reg *metrics.Registry, log *slog.Logger, name 
 		log.Error("background job failed", "job", name, "err", err)
 	}
 	return true
+}
+
+// safely runs fn, turning a panic into an error: a fault in one job must not
+// take the server down with it.
+func safely(ctx context.Context, fn func(context.Context) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return fn(ctx)
 }

@@ -62,3 +62,10 @@ func TestNextDaily(t *testing.T) {
 		}
 	}
 }
+
+func TestSafelyRecovers(t *testing.T) {
+	err := safely(context.Background(), func(context.Context) error { panic("index out of range") })
+	if err == nil || !strings.Contains(err.Error(), "index out of range") {
+		t.Errorf("safely = %v, want the panic as an error", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"alliance"
 	"alliance/internal/app"
+	"alliance/internal/screening"
 )
 
 // TestWatchListScreen screens through the API, the page and an XLSX file:
@@ -90,6 +91,9 @@ func TestWatchListReviewAndRescreen(t *testing.T) {
 		t.Fatalf("saved screening %+v", chk)
 	}
 	hit := chk.Hits[0]
+	if strings.Contains(hit.Explanation, "quillon") || !strings.Contains(hit.Explanation, "zarvelin") {
+		t.Errorf("the kept explanation %q holds the screened name's words, or not the listed ones", hit.Explanation)
+	}
 	cw.must(400, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"dismissed","reason":"","revision":1}`)
 	cw.must(200, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"dismissed","reason":"another company, registered in 2019","revision":1}`)
 	cw.must(409, "POST", "/api/v1/watchlist/hits/"+itoa(hit.ID)+"/review", `{"status":"confirmed","reason":"the same address","revision":1}`)
@@ -112,6 +116,32 @@ func TestWatchListReviewAndRescreen(t *testing.T) {
 	if err != nil || len(due) != 1 || due[0].Event != alliance.EventWatchListHits || !strings.Contains(string(due[0].Payload), `"new_hits":1`) {
 		t.Errorf("the owners were not told once of one new hit: %v %v", due, err)
 	}
+	// Only the keeper of a list replaces it; the server's own lists, only its operator.
+	e.client(t, "admin@1").must(403, "POST", "/api/v1/watchlist/lists?name=national&source=n.csv", "id,name,aliases,country,type\nn9,Other Name Ltd,,GB,company\n")
+	admin.must(403, "POST", "/api/v1/watchlist/lists?name=builtin:sample&source=s.csv", "id,name,aliases,country,type\nn9,Other Name Ltd,,GB,company\n")
+
+	// Two versions loaded before the job runs: only the one in force is
+	// screened, so an entity the newer one dropped is not hit.
+	admin.must(201, "POST", "/api/v1/watchlist/lists?name=national&source=v3.csv", "id,name,aliases,country,type\nn2,Zarvelin Textile Trading,,TR,company\n")
+	admin.must(201, "POST", "/api/v1/watchlist/lists?name=national&source=v4.csv", "id,name,aliases,country,type\nn3,Another Listed Firm,,GB,company\n")
+	if err := e.svc.RescreenWatchLists(ctx); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(cw.must(200, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), ""), &chk)
+	for _, h := range chk.Hits {
+		if h.EntityID == "n2" {
+			t.Errorf("a version replaced before the rescreen was screened: %+v", h)
+		}
+	}
+	// A restart with a file loaded before adds no version.
+	before, _ := e.store.WatchLists(ctx, false)
+	if err := e.svc.InstallWatchLists(ctx, map[string][]byte{screening.SampleSource: screening.SampleCSV}); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := e.store.WatchLists(ctx, false); err != nil || len(after) != len(before) || after[0].Source != "v4.csv" {
+		t.Errorf("a restart changed the versions: %d before, %d after (%v)", len(before), len(after), err)
+	}
+
 	json.Unmarshal(cw.must(200, "POST", "/api/v1/watchlist/screen", `{"names":[{"id":"x","name":"Zarvelin Textile"}]}`), &out)
 	if json.Unmarshal(cw.must(200, "GET", "/api/v1/watchlist/checks/"+itoa(out.CheckID), ""), &chk); len(chk.Hits) != 1 {
 		t.Errorf("the sample list is no longer in force after another list was loaded")
