@@ -14,7 +14,8 @@ import (
 	"alliance/internal/screening"
 )
 
-// MaxScreenedNames bounds one screening request: a larger file is split.
+// MaxScreenedNames bounds one screening request; a larger file is refused
+// and is to be split by whoever sends it.
 const MaxScreenedNames = 20_000
 
 // watchState is the matcher over the lists in force, rebuilt when a list

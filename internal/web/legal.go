@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"alliance"
+	"alliance/internal/app"
 )
 
 // caseResidence records a step of the person's residence status from the
@@ -65,55 +67,35 @@ func nonNil[T any](list []T) []T {
 	return list
 }
 
-func (s *Server) apiResidenceCreate(w http.ResponseWriter, r *http.Request) error {
+// writeByID decodes a JSON body of type T, hands it with the path's id to
+// save, and answers with what save returns, under status.
+func writeByID[T any](w http.ResponseWriter, r *http.Request, status int, save func(ctx context.Context, c app.Caller, id int64, in T) (*T, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in alliance.Residence
+	var in T
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	out, err := s.svc.AddResidence(r.Context(), caller(r), id, in)
+	out, err := save(r.Context(), caller(r), id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, out)
+	writeJSON(w, status, out)
 	return nil
 }
 
+func (s *Server) apiResidenceCreate(w http.ResponseWriter, r *http.Request) error {
+	return writeByID(w, r, http.StatusCreated, s.svc.AddResidence)
+}
+
 func (s *Server) apiProceedingCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in alliance.Proceeding
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	out, err := s.svc.AddProceeding(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, out)
-	return nil
+	return writeByID(w, r, http.StatusCreated, s.svc.AddProceeding)
 }
 
 // apiProceedingUpdate replaces a proceeding; the body's revision is the one
 // the caller read, and a later change by someone else is a conflict.
 func (s *Server) apiProceedingUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in alliance.Proceeding
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	out, err := s.svc.UpdateProceeding(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeByID(w, r, http.StatusOK, s.svc.UpdateProceeding)
 }
