@@ -117,3 +117,7 @@ func (s *Server) apiCaseImport(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
+
+// largeUploads may be larger still: the encodings of a linkage round, about
+// 190 bytes a record, for partners of a million records and more.
+var largeUploads = map[string]int64{"POST /linkage/{id}/submission": 320 << 20, "PUT /api/v1/linkage/rounds/{id}/submission": 320 << 20}

@@ -64,7 +64,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		limit := s.opts.MaxBodyBytes
 		if uploadRoutes[rt.method+" "+rt.pattern] {
-			limit = s.opts.MaxUploadBytes
+			limit = max(s.opts.MaxUploadBytes, largeUploads[rt.method+" "+rt.pattern])
 		}
 		r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		err := s.serve(rec, r, st)
