@@ -269,6 +269,9 @@ type Tx interface {
 	// UpdateDelivery writes the attempts, NextAt, last status and error, and
 	// delivered and failed times of d.
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// PurgeDeliveries deletes the deliveries delivered or given up before
+	// before, and returns how many.
+	PurgeDeliveries(ctx context.Context, before time.Time) (int, error)
 
 	// CreateLinkageRound stores r, refusing an organisation that does not
 	// exist, and sets its ID, Revision 1, Status collecting when empty and

@@ -92,6 +92,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	jobs.Daily(bg, reg, log, "digest", *digestHour, svc.SendDigests)
 	jobs.Every(bg, reg, log, "linkage", 5*time.Second, svc.RunLinkageRounds)
 	jobs.Every(bg, reg, log, "watchlist_rescreen", 10*time.Second, svc.RescreenWatchLists)
+	jobs.Every(bg, reg, log, "webhook_retention", time.Hour, svc.PurgeWebhookDeliveries)
 	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
 		_, err := svc.EraseExpired(ctx)
 		return err

@@ -216,3 +216,17 @@ func (s *Service) attempt(ctx context.Context, w *alliance.Webhook, d *alliance.
 	}
 	return s.store.Update(ctx, func(tx alliance.Tx) error { return tx.UpdateDelivery(ctx, d) })
 }
+
+// deliveryRetention is how long a delivered or given-up delivery is kept,
+// for its webhook's page: its payload holds ids, and it is no record of
+// the alliance's.
+const deliveryRetention = 30 * 24 * time.Hour
+
+// PurgeWebhookDeliveries deletes the deliveries delivered or given up more
+// than deliveryRetention ago; the retention job runs it.
+func (s *Service) PurgeWebhookDeliveries(ctx context.Context) error {
+	return s.store.Update(ctx, func(tx alliance.Tx) error {
+		_, err := tx.PurgeDeliveries(ctx, s.now().Add(-deliveryRetention))
+		return err
+	})
+}

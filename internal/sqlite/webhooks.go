@@ -169,3 +169,15 @@ func (t *tx) UpdateDelivery(ctx context.Context, d *alliance.Delivery) error {
 	}
 	return nil
 }
+
+// PurgeDeliveries deletes the deliveries delivered or given up before
+// before, and returns how many.
+func (t *tx) PurgeDeliveries(ctx context.Context, before time.Time) (int, error) {
+	at := before.UTC().Truncate(time.Microsecond)
+	res, err := t.q.ExecContext(ctx, `DELETE FROM webhook_deliveries
+		WHERE (delivered_at IS NOT NULL AND delivered_at < ?) OR (failed_at IS NOT NULL AND failed_at < ?)`, micro(at), micro(at))
+	if err != nil {
+		return 0, fmt.Errorf("purge deliveries: %w", translate(err, nil))
+	}
+	return sqlstore.Affected(res)
+}

@@ -110,6 +110,7 @@ func Run(t *testing.T, open func(t *testing.T) alliance.Store) {
 		{"EnqueueDeliveries", testEnqueueDeliveries, false},
 		{"DueDeliveries", testDueDeliveries, false},
 		{"DueDeliveriesFair", testDueDeliveriesFair, false},
+		{"PurgeDeliveries", testPurgeDeliveries, false},
 		{"UpdateDelivery", testUpdateDelivery, false},
 		{"ReencryptWebhooks", testReencryptWebhooks, false},
 		{"Legal", testLegal, false},

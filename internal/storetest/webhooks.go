@@ -526,3 +526,36 @@ func testDueDeliveriesFair(t *testing.T, e *env) {
 		t.Errorf("due deliveries per webhook = %v; want %d of the flooded one and 1 of the other", per, sqlstore.DuePerWebhook)
 	}
 }
+
+// testPurgeDeliveries checks that only deliveries delivered or given up
+// before the cut are deleted: waiting ones and recent ones stay.
+func testPurgeDeliveries(t *testing.T, e *env) {
+	a := e.org("Org A")
+	u := e.user(a.ID, "a@example.org")
+	w := webhook(a.ID, u.ID, []string{alliance.EventCaseCreated})
+	e.createWebhooks(w)
+	for i := 0; i < 4; i++ {
+		e.enqueue(a.ID, alliance.EventCaseCreated, fmt.Appendf(nil, `{"n":%d}`, i), base.Add(time.Duration(i)*time.Minute), 1)
+	}
+	ds := e.deliveries(w.ID) // newest first: 3, 2, 1, 0
+	old, recent := base.Add(time.Hour), base.Add(48*time.Hour)
+	ds[3].DeliveredAt, ds[2].FailedAt, ds[1].DeliveredAt = &old, &old, &recent // ds[0] still waits
+	e.update(func(tx alliance.Tx) error {
+		for i := 1; i < 4; i++ {
+			if err := tx.UpdateDelivery(e.ctx, &ds[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var n int
+	e.update(func(tx alliance.Tx) error {
+		var err error
+		n, err = tx.PurgeDeliveries(e.ctx, base.Add(24*time.Hour))
+		return err
+	})
+	left := e.deliveries(w.ID)
+	if n != 2 || len(left) != 2 || left[0].ID != ds[0].ID || left[1].ID != ds[1].ID {
+		t.Errorf("PurgeDeliveries deleted %d, left %v; want 2 deleted, the waiting and the recent one left", n, left)
+	}
+}

@@ -227,3 +227,31 @@ func TestDailyDigest(t *testing.T) {
 		t.Errorf("an organisation with nothing to act on got a digest: %s", got[0].body)
 	}
 }
+
+// TestPurgeWebhookDeliveries: a delivery delivered more than 30 days ago is
+// deleted; one delivered yesterday stays.
+func TestPurgeWebhookDeliveries(t *testing.T) {
+	cfg := testConfig()
+	cfg.WebhookAllowPrivate = true
+	e := newTestEnv(t, cfg)
+	now := time.Now()
+	e.svc.SetClock(func() time.Time { return now })
+	ctx := context.Background()
+	rc := newReceiver(t)
+	if _, err := e.svc.CreateWebhook(ctx, e.adminOf(0), rc.srv.URL, []string{alliance.EventCaseCreated}); err != nil {
+		t.Fatal(err)
+	}
+	e.caseIn(t, 0)
+	e.svc.DeliverWebhooks(ctx)
+	now = now.Add(29 * 24 * time.Hour)
+	e.caseIn(t, 0)
+	e.svc.DeliverWebhooks(ctx)
+	now = now.Add(2 * 24 * time.Hour)
+	if err := e.svc.PurgeWebhookDeliveries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	views, err := e.svc.Webhooks(ctx, e.adminOf(0))
+	if err != nil || len(views) != 1 || len(views[0].Deliveries) != 1 {
+		t.Errorf("deliveries after the purge: %+v, %v; want the recent one only", views, err)
+	}
+}
