@@ -21,7 +21,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--digest-hour H] [--watch-list FILE ...] [--webhook-allow-private] [--db DB]")
+	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo] [--next-steps FILE] [--reflection-days N] [--digest-hour H] [--watch-list FILE ...] [--webhook-allow-private] [--background-work=false] [--db DB]")
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -31,6 +31,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	debug := fs.Bool("debug", false, "log every request")
 	nextSteps := fs.String("next-steps", "", "JSON file of the next steps proposed on a screening's result (default: the built-in list)")
 	digestHour := fs.Int("digest-hour", 6, "hour of the day (UTC) when each organisation's daily digest goes to its digest.daily webhooks")
+	work := fs.Bool("background-work", true, "run the background work done for the whole deployment (webhooks, digests, linkage matching, rescreening, retention); with several servers, on one only")
 	hooksPrivate := fs.Bool("webhook-allow-private", false, "let webhooks reach loopback and private addresses (an integration inside the deployment's own network)")
 	var watch screenListFlags
 	fs.Var(&watch, "watch-list", "a watch list to screen names against (CSV, OpenSanctions FtM JSON lines or targets.simple.csv; repeat for several; builtin:sample is a synthetic demo list)")
@@ -88,15 +89,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	defer stopJobs()
 	jobs.Every(bg, reg, log, "session_cleanup", 5*time.Minute, svc.CleanSessions)
 	jobs.Every(bg, reg, log, "key_refresh", time.Second, o.vault.Refresh)
-	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
-	jobs.Daily(bg, reg, log, "digest", *digestHour, svc.SendDigests)
-	jobs.Every(bg, reg, log, "linkage", 5*time.Second, svc.RunLinkageRounds)
-	jobs.Every(bg, reg, log, "watchlist_rescreen", 10*time.Second, svc.RescreenWatchLists)
-	jobs.Every(bg, reg, log, "webhook_retention", time.Hour, svc.PurgeWebhookDeliveries)
-	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
-		_, err := svc.EraseExpired(ctx)
-		return err
-	})
+	if *work {
+		startWork(bg, reg, log, svc, *digestHour)
+	}
 	return listenAndServe(ctx, e, log, *addr, srv)
 }
 
@@ -205,4 +200,21 @@ func installWatchLists(ctx context.Context, svc *app.Service, paths []string) er
 		return err
 	}
 	return nil
+}
+
+// startWork starts the background work that one server of a deployment
+// does for all: webhooks, the daily digest, matching linkage rounds,
+// rescreening, retention. With several servers, run it on one (serve
+// --background-work=false on the others), or deliveries and digests may go
+// out twice.
+func startWork(bg context.Context, reg *metrics.Registry, log *slog.Logger, svc *app.Service, digestHour int) {
+	jobs.Every(bg, reg, log, "webhooks", 5*time.Second, svc.DeliverWebhooks)
+	jobs.Daily(bg, reg, log, "digest", digestHour, svc.SendDigests)
+	jobs.Every(bg, reg, log, "linkage", 5*time.Second, svc.RunLinkageRounds)
+	jobs.Every(bg, reg, log, "watchlist_rescreen", 10*time.Second, svc.RescreenWatchLists)
+	jobs.Every(bg, reg, log, "webhook_retention", time.Hour, svc.PurgeWebhookDeliveries)
+	jobs.Every(bg, reg, log, "retention", time.Hour, func(ctx context.Context) error {
+		_, err := svc.EraseExpired(ctx)
+		return err
+	})
 }
