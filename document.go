@@ -1,6 +1,7 @@
 package alliance
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,13 +46,13 @@ type Document struct {
 // Validate checks a document's metadata; the caller has set MediaType, Size
 // and SHA256 from the content.
 func (d *Document) Validate() error {
-	if !contains(DocumentKinds, d.Kind) {
+	if !slices.Contains(DocumentKinds, d.Kind) {
 		return Invalid("kind", "%q is not one of %s", d.Kind, strings.Join(DocumentKinds, ", "))
 	}
 	if strings.TrimSpace(d.Name) == "" || utf8.RuneCountInString(d.Name) > maxDocumentName || !utf8.ValidString(d.Name) {
 		return Invalid("file", "give the file a name of at most %d characters", maxDocumentName)
 	}
-	if !contains(DocumentTypes, d.MediaType) {
+	if !slices.Contains(DocumentTypes, d.MediaType) {
 		return Invalid("file", "a %s file cannot be attached; attach a PDF, an image (JPEG, PNG, WebP, GIF) or plain text", d.MediaType)
 	}
 	if d.Size <= 0 || d.Size > MaxDocumentBytes {
@@ -61,13 +62,4 @@ func (d *Document) Validate() error {
 		return Invalid("note", "at most %d characters", maxDocumentDetail)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

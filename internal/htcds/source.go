@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -155,7 +156,7 @@ func (f *faults) jsonRow(n int, line []byte, known []string) (row, bool) {
 	r := row{n: n, values: make(map[string]string, len(obj))}
 	ok := true
 	for k, raw := range obj {
-		if !containsString(known, k) {
+		if !slices.Contains(known, k) {
 			f.add(TableCases, n, k, "not a field of the cases table")
 			ok = false
 			continue
@@ -194,13 +195,4 @@ func jsonValue(raw json.RawMessage) (string, error) {
 		return "", nil
 	}
 	return "", errors.New("give a string, a number or a list of strings")
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

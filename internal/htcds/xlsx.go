@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -74,7 +75,7 @@ func (f *faults) readXLSX(r io.Reader) tables {
 	t := tables{}
 	for _, sheet := range wb.GetSheetList() {
 		table := strings.ToLower(strings.TrimSpace(sheet))
-		if !containsString(Tables, table) {
+		if !slices.Contains(Tables, table) {
 			f.add(sheet, 0, "", "a sheet of an import is named %s", strings.Join(Tables, ", "))
 			continue
 		}
